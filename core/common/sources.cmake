@@ -1,0 +1,3 @@
+list(APPEND WSLENS_CORE_SOURCES
+  ${CMAKE_CURRENT_LIST_DIR}/version.h
+  ${CMAKE_CURRENT_LIST_DIR}/version.cpp)
