@@ -40,6 +40,20 @@ struct ParserOptions
 // Streaming RFC 6455 frame parser: a plain value class with an explicit state.
 // Feed it chunks of any size; it never buffers a payload (at most 14 header
 // bytes) and never stops on a violation: every byte sequence parses.
+//
+// Payload pieces: an unmasked payload is delivered as pointers into the fed
+// input; a masked one is unmasked into a reused 64 KiB scratch buffer and
+// delivered in pieces of at most that size. Pieces are only valid during the
+// framePayload() call.
+//
+// UTF-8: text messages are validated incrementally across pieces and
+// fragments (a code point may be split anywhere); a violation is reported at
+// the first byte that proves the text invalid, or at the end of the final
+// fragment when the last sequence is incomplete. Compressed messages (RSV1
+// set on the first frame while options().allowedRsv has Rsv::Rsv1) are NOT
+// checked here: their payload is DEFLATE data, so the permessage-deflate layer
+// validates the inflated text. Close reasons are always checked (control
+// frames are never compressed) when validateUtf8 is on.
 class FrameParser
 {
 public:
@@ -56,6 +70,15 @@ public:
     // True while a fragmented data message is open.
     bool inFragmentedMessage() const { return m_messageOpen; }
     std::uint64_t bytesConsumed() const { return m_consumed; }
+    // True once a close frame header was seen; later frames get FrameAfterClose.
+    bool closeSeen() const { return m_closeSeen; }
+    // Forget all stream state (keeps the options), e.g. to reuse the parser.
+    void reset();
+
+    // Size of a header whose first two bytes are b0, b1 (2 to 14).
+    static std::size_t headerSize(std::uint8_t b0, std::uint8_t b1);
+    // Decodes a complete header (headerSize(h[0], h[1]) bytes) without validating it.
+    static FrameHeader decodeHeader(const std::uint8_t *h);
 
 private:
     enum class State : std::uint8_t { Header, Payload };
@@ -63,6 +86,8 @@ private:
     void startFrame(FrameSink &sink);
     void finishFrame(FrameSink &sink);
     void deliverPayload(const char *data, std::size_t size, FrameSink &sink);
+    void inspectPayload(const char *data, std::size_t size, FrameSink &sink);
+    void inspectClosePayload(const char *data, std::size_t size, FrameSink &sink);
 
     ParserOptions m_options;
     State m_state = State::Header;
@@ -81,6 +106,10 @@ private:
     std::uint64_t m_messageSize = 0;
     std::uint32_t m_utf8State = 0; // Utf8Validator state carried across pieces and fragments
     std::uint8_t m_closePayload[2] = {};
+    std::uint32_t m_closeUtf8State = 0; // close reason, separate: control frames interleave with messages
+    bool m_closeSeen = false;
+    bool m_frameInMessage = false; // current frame carries data of a text/binary message
+    bool m_checkUtf8 = false;      // current frame's payload is validated as UTF-8 text
     std::vector<char> m_scratch; // unmask buffer, reused
 };
 

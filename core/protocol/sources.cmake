@@ -1,0 +1,17 @@
+list(APPEND WSLENS_CORE_SOURCES
+  ${CMAKE_CURRENT_LIST_DIR}/frame.h
+  ${CMAKE_CURRENT_LIST_DIR}/violation.h
+  ${CMAKE_CURRENT_LIST_DIR}/violation.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/closecode.h
+  ${CMAKE_CURRENT_LIST_DIR}/closecode.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/masking.h
+  ${CMAKE_CURRENT_LIST_DIR}/masking.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/utf8validator.h
+  ${CMAKE_CURRENT_LIST_DIR}/utf8validator.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/frameparser.h
+  ${CMAKE_CURRENT_LIST_DIR}/frameparser.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/framewriter.h
+  ${CMAKE_CURRENT_LIST_DIR}/framewriter.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/messageassembler.h
+  ${CMAKE_CURRENT_LIST_DIR}/messageassembler.cpp
+)
