@@ -94,7 +94,8 @@ void FrameParser::feed(const char *data, std::size_t size, FrameSink &sink)
             // Slow path: collect the header bytes across feeds.
             if (m_headerFill < 2) {
                 m_header[m_headerFill++] = std::uint8_t(*p++);
-                continue;
+                if (m_headerFill < 2)
+                    continue;
             }
             const std::size_t need = headerSize(m_header[0], m_header[1]);
             const std::size_t take = std::min(need - m_headerFill, std::size_t(end - p));
