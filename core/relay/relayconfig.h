@@ -1,0 +1,50 @@
+#pragma once
+
+#include <QHostAddress>
+#include <QUrl>
+#include <QtGlobal>
+
+namespace wslens::relay {
+
+// How the relay finds the server for a client connection.
+enum class RelayMode : quint8 {
+    ReverseProxy = 0,  // every connection goes to a fixed upstream URL
+    ExplicitProxy = 1, // clients use the relay as their HTTP proxy (CONNECT / absolute-form)
+};
+
+// What happens to a CONNECT tunnel whose first client bytes are not plain HTTP
+// (a TLS ClientHello). Issue 5 adds interception; until then tunnels are forwarded.
+enum class TunnelPolicy : quint8 { Forward = 0 };
+
+// Every setting of the relay; safe defaults.
+struct RelayConfig
+{
+    RelayMode mode = RelayMode::ExplicitProxy;
+    QHostAddress listenAddress = QHostAddress(QHostAddress::LocalHost);
+    quint16 listenPort = 0;         // 0: the OS picks a free port
+    QUrl upstream;                  // ws://host:port/base (reverse-proxy mode only)
+    bool strict = false;            // close the offending side on a protocol violation
+    int workerThreads = 2;          // connection threads (the listener has its own)
+    int listenBacklog = 4096;
+
+    // Back-pressure: stop reading a side while the other side has this much unsent.
+    qint64 maxPendingWrite = qint64(2) << 20;
+    // Qt-side read buffer per socket (bounds memory per connection).
+    qint64 readBufferSize = qint64(512) << 10;
+
+    // Limits on what peers can make the relay hold.
+    int maxHeadBytes = 64 * 1024;          // HTTP request/response head
+    int maxHeadLines = 200;
+    quint64 maxFrameSize = quint64(64) << 20;
+    quint64 maxMessageSize = quint64(64) << 20;
+    quint64 maxDecompressedSize = quint64(64) << 20; // permessage-deflate decode cap
+    int connectTimeoutMs = 10000;
+    int closeLingerMs = 5000;  // how long to wait for a peer to take our last bytes
+
+    TunnelPolicy tunnelPolicy = TunnelPolicy::Forward;
+
+    // True when listenAddress is not a loopback address (the relay then warns).
+    bool exposedBeyondLoopback() const { return !listenAddress.isLoopback(); }
+};
+
+} // namespace wslens::relay

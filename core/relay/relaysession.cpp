@@ -1,0 +1,911 @@
+#include "relay/relaysession.h"
+
+#include "relay/closeframe.h"
+
+#include <QCryptographicHash>
+#include <QTcpSocket>
+#include <QUrl>
+
+#include <unistd.h>
+
+namespace wslens::relay {
+
+namespace {
+
+constexpr qint64 kMaxChunk = qint64(1) << 20;
+
+QString endpointString(const QHostAddress &address, quint16 port)
+{
+    QHostAddress a = address;
+    bool isV4 = false;
+    const quint32 v4 = a.toIPv4Address(&isV4);
+    if (isV4)
+        a = QHostAddress(v4);
+    if (a.protocol() == QAbstractSocket::IPv6Protocol)
+        return QLatin1Char('[') + a.toString() + QStringLiteral("]:") + QString::number(port);
+    return a.toString() + QLatin1Char(':') + QString::number(port);
+}
+
+QByteArray authorityString(const QByteArray &host, quint16 port, quint16 defaultPort)
+{
+    QByteArray h = host.contains(':') ? '[' + host + ']' : host;
+    if (port != defaultPort)
+        h += ':' + QByteArray::number(port);
+    return h;
+}
+
+// "host:port" or "[v6]:port" (CONNECT authority-form).
+bool parseAuthority(const QByteArray &authority, QByteArray &host, quint16 &port)
+{
+    qsizetype colon = authority.lastIndexOf(':');
+    if (colon <= 0)
+        return false;
+    bool ok = false;
+    const uint p = authority.mid(colon + 1).toUInt(&ok);
+    if (!ok || p == 0 || p > 65535)
+        return false;
+    host = authority.left(colon);
+    if (host.startsWith('[') && host.endsWith(']'))
+        host = host.mid(1, host.size() - 2);
+    port = quint16(p);
+    return !host.isEmpty();
+}
+
+QByteArray pathAndQuery(const QUrl &url)
+{
+    QByteArray p = url.path(QUrl::FullyEncoded).toLatin1();
+    if (p.isEmpty())
+        p = "/";
+    if (url.hasQuery())
+        p += '?' + url.query(QUrl::FullyEncoded).toLatin1();
+    return p;
+}
+
+QByteArray expectedAccept(const QByteArray &key)
+{
+    return QCryptographicHash::hash(QByteArray(key.trimmed() + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"),
+                                    QCryptographicHash::Sha1)
+        .toBase64();
+}
+
+bool looksLikeHttpMethod(char c)
+{
+    return c >= 'A' && c <= 'Z';
+}
+
+} // namespace
+
+RelaySession::RelaySession(qintptr descriptor, std::shared_ptr<const SessionContext> context, QObject *parent)
+    : QObject(parent)
+    , m_ctx(std::move(context))
+{
+    const RelayConfig &cfg = m_ctx->config;
+    auto *client = new QTcpSocket(this);
+    if (!client->setSocketDescriptor(descriptor)) {
+        ::close(int(descriptor));
+        delete client;
+        return;
+    }
+    m_client = client;
+    m_client->setReadBufferSize(cfg.readBufferSize);
+    m_client->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    m_clientEndpoint = endpointString(m_client->peerAddress(), m_client->peerPort());
+    connect(m_client, &QTcpSocket::readyRead, this, &RelaySession::onClientReadyRead);
+    connect(m_client, &QTcpSocket::disconnected, this, &RelaySession::onClientDisconnected);
+    connect(m_client, &QTcpSocket::bytesWritten, this, [this] { onBytesWritten(true); });
+
+    if (cfg.mode == RelayMode::ReverseProxy) {
+        m_fixedTarget = true;
+        m_rewriteHost = true;
+        m_fixedHost = cfg.upstream.host(QUrl::FullyEncoded).toLatin1();
+        const bool secure = cfg.upstream.scheme() == QLatin1String("wss")
+                            || cfg.upstream.scheme() == QLatin1String("https");
+        m_fixedPort = quint16(cfg.upstream.port(secure ? 443 : 80));
+    }
+    m_timer.setSingleShot(true);
+    connect(&m_timer, &QTimer::timeout, this, [this] {
+        if (m_upState == UpstreamState::Connecting)
+            failRequest(504, "Gateway Timeout",
+                        QStringLiteral("timed out connecting to %1:%2")
+                            .arg(QString::fromLatin1(m_upHost)).arg(m_upPort));
+    });
+}
+
+RelaySession::~RelaySession() = default;
+
+QTcpSocket *RelaySession::source(bool fromClient) const
+{
+    return fromClient ? m_client : m_upstream;
+}
+
+QTcpSocket *RelaySession::destination(bool fromClient) const
+{
+    return fromClient ? m_upstream : m_client;
+}
+
+// ---- client side -----------------------------------------------------------
+
+void RelaySession::onClientReadyRead()
+{
+    if (!m_client)
+        return;
+    switch (m_clientState) {
+    case ClientState::Head:
+    case ClientState::Sniff:
+        m_clientBuf += m_client->readAll();
+        processClientBuffer();
+        break;
+    case ClientState::Body: {
+        while (m_clientState == ClientState::Body && m_client->bytesAvailable() > 0) {
+            if (!m_upstream || m_upstream->bytesToWrite() > m_ctx->config.maxPendingWrite) {
+                m_paused[0] = true;
+                return;
+            }
+            const QByteArray chunk = m_client->read(qMin(m_client->bytesAvailable(), kMaxChunk));
+            const qsizetype n = m_requestBody.consume(chunk.constData(), chunk.size());
+            if (n == chunk.size()) {
+                m_upstream->write(chunk);
+            } else {
+                if (n > 0)
+                    m_upstream->write(chunk.left(n));
+                m_clientBuf = chunk.mid(n);
+            }
+            if (m_requestBody.done())
+                m_clientState = ClientState::Idle;
+        }
+        m_paused[0] = false;
+        break;
+    }
+    case ClientState::Idle:
+        break; // the next request waits in the socket until this response is done
+    case ClientState::Raw:
+    case ClientState::WebSocket:
+        pump(true);
+        break;
+    case ClientState::Closing:
+        m_client->readAll(); // discarded: the connection is closing
+        break;
+    }
+}
+
+void RelaySession::processClientBuffer()
+{
+    const RelayConfig &cfg = m_ctx->config;
+    while (m_clientState == ClientState::Head || m_clientState == ClientState::Sniff) {
+        if (m_clientBuf.isEmpty())
+            return;
+        if (m_clientState == ClientState::Sniff) {
+            // First bytes inside a CONNECT tunnel: plain HTTP (ws:// through a
+            // proxy) is parsed and captured; anything else (TLS) is forwarded.
+            if (!looksLikeHttpMethod(m_clientBuf.at(0))) {
+                startRawTunnel();
+                return;
+            }
+            m_clientState = ClientState::Head;
+        }
+        HttpHead head;
+        qsizetype headLength = 0;
+        QByteArray why;
+        const HeadStatus st = parseHttpHead(m_clientBuf, true, {cfg.maxHeadBytes, cfg.maxHeadLines},
+                                            head, headLength, &why);
+        if (st == HeadStatus::NeedMore)
+            return;
+        if (st == HeadStatus::TooLarge) {
+            failRequest(431, "Request Header Fields Too Large", QString::fromLatin1(why));
+            return;
+        }
+        if (st == HeadStatus::Invalid) {
+            failRequest(400, "Bad Request", QString::fromLatin1(why));
+            return;
+        }
+        m_clientBuf.remove(0, headLength);
+        if (!handleRequestHead(std::move(head)))
+            return;
+    }
+}
+
+bool RelaySession::handleRequestHead(HttpHead head)
+{
+    const RelayConfig &cfg = m_ctx->config;
+    m_info = ConnectionInfo();
+    m_info.openedUs = nowUs();
+    m_info.mode = cfg.mode == RelayMode::ReverseProxy ? ConnectionMode::ReverseProxy : ConnectionMode::ExplicitProxy;
+    m_info.clientEndpoint = m_clientEndpoint;
+    m_info.requestMethod = head.method;
+    m_info.requestTarget = head.target;
+    m_info.requestHeaders = head.headers;
+    m_responseStarted = false;
+
+    QByteArray host;
+    quint16 port = 0;
+    if (!m_fixedTarget) {
+        if (head.method == "CONNECT") {
+            if (!parseAuthority(head.target, host, port)) {
+                m_info.url = QString::fromLatin1(head.target);
+                failRequest(400, "Bad Request", QStringLiteral("CONNECT needs host:port"));
+                return false;
+            }
+            m_info.url = QString::fromLatin1(head.target);
+            m_connectAuthority = head.target;
+            m_request = head;
+            m_clientState = ClientState::Idle;
+            connectUpstream(host, port);
+            return false; // the tunnel starts when the upstream connects
+        }
+        const QUrl url = QUrl::fromEncoded(head.target, QUrl::StrictMode);
+        const QString scheme = url.scheme().toLower();
+        if (!url.isValid() || url.host().isEmpty()
+            || (scheme != QLatin1String("http") && scheme != QLatin1String("ws"))) {
+            m_info.url = QString::fromLatin1(head.target);
+            if (scheme == QLatin1String("https") || scheme == QLatin1String("wss"))
+                failRequest(400, "Bad Request", QStringLiteral("use CONNECT for %1 URLs").arg(scheme));
+            else
+                failRequest(400, "Bad Request",
+                            QStringLiteral("this is an HTTP proxy: requests need an absolute http:// URL or CONNECT"));
+            return false;
+        }
+        host = url.host(QUrl::FullyEncoded).toLatin1();
+        port = quint16(url.port(80));
+        head.target = pathAndQuery(url);
+        if (!head.has("Host"))
+            head.set("Host", authorityString(host, port, 80));
+    } else {
+        host = m_fixedHost;
+        port = m_fixedPort;
+        if (head.target.startsWith("http://") || head.target.startsWith("ws://")
+            || head.target.startsWith("https://") || head.target.startsWith("wss://"))
+            head.target = pathAndQuery(QUrl::fromEncoded(head.target));
+        if (m_rewriteHost)
+            head.set("Host", authorityString(host, port, 80));
+    }
+
+    m_requestIsUpgrade = head.isWebSocketUpgrade();
+    m_requestKeepAlive = !head.hasToken("Connection", "close") && !head.hasToken("Proxy-Connection", "close")
+                         && !(head.isHttp10() && !head.hasToken("Connection", "keep-alive")
+                              && !head.hasToken("Proxy-Connection", "keep-alive"));
+    if (!m_fixedTarget || m_tunneled || cfg.mode == RelayMode::ReverseProxy) {
+        // Hop-by-hop fields meant for the proxy (RFC 7230 6.1); an upgrade keeps
+        // Connection/Upgrade, which the server needs.
+        head.remove("Proxy-Connection");
+        head.remove("Proxy-Authorization");
+        if (!m_requestIsUpgrade && !head.hasToken("Connection", "upgrade")) {
+            for (const auto &h : HttpHead(head).headers)
+                if (h.first.compare("Connection", Qt::CaseInsensitive) == 0)
+                    for (const QByteArray &token : h.second.split(','))
+                        if (!token.trimmed().isEmpty())
+                            head.remove(token.trimmed());
+            head.remove("Connection");
+            head.remove("Keep-Alive");
+            if (!m_requestKeepAlive)
+                head.set("Connection", "close");
+        }
+    }
+    if (!m_requestBody.setupForRequest(head)) {
+        failRequest(400, "Bad Request", QStringLiteral("request body length is not delimited"));
+        return false;
+    }
+
+    const QByteArray scheme = m_requestIsUpgrade ? "ws://" : "http://";
+    m_info.url = QString::fromLatin1(scheme + authorityString(host, port, 80) + head.target);
+    m_info.serverEndpoint = QString::fromLatin1(authorityString(host, port, 0));
+    m_request = head;
+    m_requestWire = head.serialize();
+    if (m_requestIsUpgrade) {
+        m_info.requestHeaders = head.headers; // as forwarded
+        m_info.requestTarget = head.target;
+        openRecord();
+    }
+    m_clientState = ClientState::Idle;
+    if (m_upstream && m_upState == UpstreamState::None && m_upHost == host && m_upPort == port
+        && m_upstream->state() == QAbstractSocket::ConnectedState) {
+        m_reusedUpstream = true;
+        sendRequestUpstream();
+    } else {
+        connectUpstream(host, port);
+    }
+    return m_clientState == ClientState::Head;
+}
+
+void RelaySession::connectUpstream(const QByteArray &host, quint16 port)
+{
+    if (m_upstream) {
+        m_upstream->disconnect(this);
+        m_upstream->abort();
+        m_upstream->deleteLater();
+        m_upstream = nullptr;
+    }
+    m_reusedUpstream = false;
+    m_upHost = host;
+    m_upPort = port;
+    m_upState = UpstreamState::Connecting;
+    m_upBuf.clear();
+    const RelayConfig &cfg = m_ctx->config;
+    if (cfg.mode == RelayMode::ReverseProxy && (cfg.upstream.scheme() == QLatin1String("wss"))) {
+        failRequest(502, "Bad Gateway", QStringLiteral("wss:// upstreams need TLS support, not available yet"));
+        return;
+    }
+    m_upstream = new QTcpSocket(this);
+    m_upstream->setReadBufferSize(cfg.readBufferSize);
+    connect(m_upstream, &QTcpSocket::connected, this, &RelaySession::onUpstreamConnected);
+    connect(m_upstream, &QTcpSocket::readyRead, this, &RelaySession::onUpstreamReadyRead);
+    connect(m_upstream, &QTcpSocket::disconnected, this, &RelaySession::onUpstreamDisconnected);
+    connect(m_upstream, &QTcpSocket::errorOccurred, this, &RelaySession::onUpstreamError);
+    connect(m_upstream, &QTcpSocket::bytesWritten, this, [this] { onBytesWritten(false); });
+    m_timer.start(cfg.connectTimeoutMs);
+    m_upstream->connectToHost(QString::fromLatin1(host), port);
+}
+
+void RelaySession::onUpstreamConnected()
+{
+    m_timer.stop();
+    m_upstream->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    m_info.serverEndpoint = endpointString(m_upstream->peerAddress(), m_upstream->peerPort());
+    if (!m_connectAuthority.isEmpty()) {
+        // CONNECT tunnel established.
+        QByteArray host;
+        quint16 port = 0;
+        parseAuthority(m_connectAuthority, host, port);
+        m_connectAuthority.clear();
+        m_client->write(QByteArrayLiteral("HTTP/1.1 200 Connection established\r\n\r\n"));
+        m_tunneled = true;
+        m_fixedTarget = true;
+        m_rewriteHost = false;
+        m_fixedHost = host;
+        m_fixedPort = port;
+        m_upState = UpstreamState::None;
+        m_clientState = ClientState::Sniff;
+        processClientBuffer();
+        if (m_clientState == ClientState::Sniff && m_client->bytesAvailable() > 0)
+            onClientReadyRead();
+        return;
+    }
+    sendRequestUpstream();
+}
+
+void RelaySession::sendRequestUpstream()
+{
+    m_upstream->write(m_requestWire);
+    m_upState = UpstreamState::Head;
+    m_upBuf.clear();
+    if (m_requestBody.done()) {
+        m_clientState = ClientState::Idle;
+    } else {
+        m_clientState = ClientState::Body;
+        const qsizetype n = m_requestBody.consume(m_clientBuf.constData(), m_clientBuf.size());
+        if (n > 0) {
+            m_upstream->write(m_clientBuf.left(n));
+            m_clientBuf.remove(0, n);
+        }
+        if (m_requestBody.done())
+            m_clientState = ClientState::Idle;
+        else if (m_client && m_client->bytesAvailable() > 0)
+            onClientReadyRead();
+    }
+    if (m_upstream && m_upstream->bytesAvailable() > 0)
+        onUpstreamReadyRead();
+}
+
+void RelaySession::onUpstreamError()
+{
+    if (!m_upstream)
+        return;
+    const QString message = QStringLiteral("could not connect to %1:%2: %3")
+                                .arg(QString::fromLatin1(m_upHost))
+                                .arg(m_upPort)
+                                .arg(m_upstream->errorString());
+    if (m_upState == UpstreamState::Connecting) {
+        m_timer.stop();
+        failRequest(502, "Bad Gateway", message);
+        return;
+    }
+    if (m_upstream->error() != QAbstractSocket::RemoteHostClosedError && m_closeDetail.isEmpty())
+        m_closeDetail = QStringLiteral("server connection error: %1").arg(m_upstream->errorString());
+}
+
+// ---- upstream side ---------------------------------------------------------
+
+void RelaySession::onUpstreamReadyRead()
+{
+    if (!m_upstream)
+        return;
+    switch (m_upState) {
+    case UpstreamState::None:
+        if (m_clientState == ClientState::Sniff)
+            startRawTunnel(); // the server speaks first: not HTTP
+        break;
+    case UpstreamState::Connecting:
+        break;
+    case UpstreamState::Head:
+        m_upBuf += m_upstream->readAll();
+        processUpstreamBuffer();
+        break;
+    case UpstreamState::Body:
+        while (m_upState == UpstreamState::Body && m_upstream && m_upstream->bytesAvailable() > 0) {
+            if (m_client->bytesToWrite() > m_ctx->config.maxPendingWrite) {
+                m_paused[1] = true;
+                return;
+            }
+            const QByteArray chunk = m_upstream->read(qMin(m_upstream->bytesAvailable(), kMaxChunk));
+            const qsizetype n = m_responseBody.consume(chunk.constData(), chunk.size());
+            if (n == chunk.size()) {
+                m_client->write(chunk);
+            } else {
+                if (n > 0)
+                    m_client->write(chunk.left(n));
+                m_upBuf = chunk.mid(n);
+            }
+            if (m_responseBody.done())
+                responseComplete();
+        }
+        m_paused[1] = false;
+        break;
+    case UpstreamState::Raw:
+    case UpstreamState::WebSocket:
+        pump(false);
+        break;
+    case UpstreamState::Closing:
+        m_upstream->readAll();
+        break;
+    }
+}
+
+void RelaySession::processUpstreamBuffer()
+{
+    const RelayConfig &cfg = m_ctx->config;
+    while (m_upState == UpstreamState::Head && !m_upBuf.isEmpty()) {
+        HttpHead head;
+        qsizetype headLength = 0;
+        QByteArray why;
+        const HeadStatus st = parseHttpHead(m_upBuf, false, {cfg.maxHeadBytes, cfg.maxHeadLines}, head,
+                                            headLength, &why);
+        if (st == HeadStatus::NeedMore)
+            return;
+        if (st != HeadStatus::Complete) {
+            failRequest(502, "Bad Gateway",
+                        QStringLiteral("invalid response from the server: %1").arg(QString::fromLatin1(why)));
+            return;
+        }
+        handleResponseHead(head, headLength);
+    }
+}
+
+void RelaySession::handleResponseHead(const HttpHead &head, qsizetype headLength)
+{
+    const QByteArray headBytes = m_upBuf.left(headLength); // forwarded exactly as received
+    m_upBuf.remove(0, headLength);
+    m_client->write(headBytes);
+    if (head.status == 101) {
+        if (m_requestIsUpgrade && head.hasToken("Upgrade", "websocket"))
+            startWebSocket(head);
+        else
+            startRawTunnel();
+        return;
+    }
+    if (head.status < 200)
+        return; // 100 Continue and friends: the final response follows
+    m_responseStarted = true;
+    if (m_requestIsUpgrade && m_recordOpen) {
+        m_info.responseStatus = head.status;
+        m_info.responseReason = head.reason;
+        m_info.responseHeaders = head.headers;
+        finishRecord(QStringLiteral("server refused the upgrade: %1 %2")
+                         .arg(head.status)
+                         .arg(QString::fromLatin1(head.reason)));
+    }
+    m_responseBody.setupForResponse(head, m_request.method);
+    m_responseKeepAlive = !head.hasToken("Connection", "close")
+                          && !(head.isHttp10() && !head.hasToken("Connection", "keep-alive"))
+                          && m_responseBody.kind() != BodyTracker::Kind::UntilClose;
+    m_upState = UpstreamState::Body;
+    if (!m_upBuf.isEmpty()) {
+        const qsizetype n = m_responseBody.consume(m_upBuf.constData(), m_upBuf.size());
+        if (n > 0) {
+            m_client->write(n == m_upBuf.size() ? m_upBuf : m_upBuf.left(n));
+            m_upBuf.remove(0, n);
+        }
+    }
+    if (m_responseBody.done())
+        responseComplete();
+    else if (m_upstream->bytesAvailable() > 0)
+        onUpstreamReadyRead();
+}
+
+void RelaySession::responseComplete()
+{
+    m_upState = UpstreamState::None;
+    m_reusedUpstream = false;
+    if (!m_requestKeepAlive || m_clientState == ClientState::Body) {
+        m_clientState = ClientState::Closing;
+        closeClientGracefully();
+        closeUpstreamGracefully();
+        return;
+    }
+    if (!m_responseKeepAlive) {
+        if (m_tunneled) {
+            // The tunnel's only server is gone: end the tunnel too.
+            m_clientState = ClientState::Closing;
+            closeClientGracefully();
+            closeUpstreamGracefully();
+            return;
+        }
+        closeUpstreamGracefully();
+    }
+    m_clientState = ClientState::Head;
+    processClientBuffer();
+    if (m_clientState == ClientState::Head && m_client && m_client->bytesAvailable() > 0)
+        onClientReadyRead();
+}
+
+// ---- WebSocket and raw tunnels ---------------------------------------------
+
+void RelaySession::startWebSocket(const HttpHead &response)
+{
+    const RelayConfig &cfg = m_ctx->config;
+    m_info.responseStatus = response.status;
+    m_info.responseReason = response.reason;
+    m_info.responseHeaders = response.headers;
+    m_info.subprotocol = response.value("Sec-WebSocket-Protocol");
+    m_info.extensions = response.value("Sec-WebSocket-Extensions");
+    m_info.handshakeDoneUs = nowUs();
+    const QByteArray accept = response.value("Sec-WebSocket-Accept").trimmed();
+    if (accept != expectedAccept(m_request.value("Sec-WebSocket-Key")))
+        m_closeDetail = QStringLiteral("Sec-WebSocket-Accept does not match the request's key");
+
+    bool deflate = false;
+    for (const auto &h : response.headers)
+        if (h.first.compare("Sec-WebSocket-Extensions", Qt::CaseInsensitive) == 0)
+            for (const QByteArray &ext : h.second.split(','))
+                if (ext.split(';').first().trimmed().compare("permessage-deflate", Qt::CaseInsensitive) == 0)
+                    deflate = true;
+
+    StreamCaptureOptions opts;
+    opts.deflate = deflate;
+    opts.strict = cfg.strict;
+    opts.maxFrameSize = cfg.maxFrameSize;
+    opts.maxMessageSize = cfg.maxMessageSize;
+    opts.maxDecompressedSize = cfg.maxDecompressedSize;
+    opts.direction = Direction::ClientToServer;
+    m_capture[0] = std::make_unique<StreamCapture>(m_ctx->sink, m_info.id, opts);
+    opts.direction = Direction::ServerToClient;
+    m_capture[1] = std::make_unique<StreamCapture>(m_ctx->sink, m_info.id, opts);
+    if (m_ctx->sink)
+        m_ctx->sink->updateConnection(m_info);
+
+    m_clientState = ClientState::WebSocket;
+    m_upState = UpstreamState::WebSocket;
+    if (!m_upBuf.isEmpty()) {
+        const QByteArray pending = std::move(m_upBuf);
+        m_upBuf = QByteArray();
+        forwardChunk(false, pending);
+    }
+    if (!m_clientBuf.isEmpty() && m_clientState == ClientState::WebSocket) {
+        const QByteArray pending = std::move(m_clientBuf);
+        m_clientBuf = QByteArray();
+        forwardChunk(true, pending);
+    }
+    if (m_clientState == ClientState::WebSocket) {
+        pump(true);
+        pump(false);
+    }
+}
+
+void RelaySession::startRawTunnel()
+{
+    // Hook for issue 5 (TLS interception of CONNECT tunnels): cfg.tunnelPolicy.
+    m_clientState = ClientState::Raw;
+    m_upState = UpstreamState::Raw;
+    if (!m_upBuf.isEmpty()) {
+        m_client->write(m_upBuf);
+        m_upBuf.clear();
+    }
+    if (!m_clientBuf.isEmpty() && m_upstream) {
+        m_upstream->write(m_clientBuf);
+        m_clientBuf.clear();
+    }
+    pump(true);
+    pump(false);
+}
+
+void RelaySession::pump(bool fromClient)
+{
+    QTcpSocket *src = source(fromClient);
+    QTcpSocket *dst = destination(fromClient);
+    if (!src || !dst)
+        return;
+    const int idx = fromClient ? 0 : 1;
+    const qint64 bound = m_ctx->config.maxPendingWrite;
+    while (src->bytesAvailable() > 0) {
+        if (dst->bytesToWrite() > bound) {
+            m_paused[idx] = true;
+            return;
+        }
+        const QByteArray chunk = src->read(qMin(src->bytesAvailable(), kMaxChunk));
+        forwardChunk(fromClient, chunk);
+        if (m_clientState != ClientState::WebSocket && m_clientState != ClientState::Raw)
+            return;
+    }
+    m_paused[idx] = false;
+}
+
+void RelaySession::forwardChunk(bool fromClient, const QByteArray &chunk)
+{
+    QTcpSocket *dst = destination(fromClient);
+    StreamCapture *cap = m_capture[fromClient ? 0 : 1].get();
+    qsizetype n = chunk.size();
+    if (cap && m_clientState == ClientState::WebSocket)
+        n = cap->process(chunk, nowUs());
+    if (dst && dst->state() == QAbstractSocket::ConnectedState) {
+        if (n == chunk.size())
+            dst->write(chunk); // the very buffer that was read: no copy
+        else if (n > 0)
+            dst->write(chunk.constData(), n);
+    }
+    if (cap && cap->strictViolation() != Violation::None && !m_strictClosed)
+        strictClose(fromClient, cap->strictViolation());
+}
+
+void RelaySession::strictClose(bool offenderIsClient, Violation v)
+{
+    m_strictClosed = true;
+    const ViolationInfo &info = violationInfo(v);
+    StreamCapture *fromOffender = m_capture[offenderIsClient ? 0 : 1].get();
+    StreamCapture *toOffender = m_capture[offenderIsClient ? 1 : 0].get();
+    QTcpSocket *offender = offenderIsClient ? m_client : m_upstream;
+    QTcpSocket *other = offenderIsClient ? m_upstream : m_client;
+    const qint64 t = nowUs();
+    // To the offender: the close code for the rule it broke (we speak as its peer).
+    if (offender && offender->state() == QAbstractSocket::ConnectedState && toOffender->atFrameBoundary()) {
+        const BuiltFrame f = buildCloseFrame(info.closeCode, QByteArray("wslens: ") + info.id, !offenderIsClient);
+        offender->write(f.wire);
+        toOffender->recordInjected(f.header, f.payload, t);
+    }
+    // To the other side: a clean "going away".
+    if (other && other->state() == QAbstractSocket::ConnectedState) {
+        const BuiltFrame f = buildCloseFrame(1001, QByteArrayLiteral("wslens: peer broke the protocol"), offenderIsClient);
+        other->write(f.wire);
+        fromOffender->recordInjected(f.header, f.payload, t);
+    }
+    m_closeDetail = QStringLiteral("strict: %1 broke %2 (%3); closed with %4")
+                        .arg(offenderIsClient ? QStringLiteral("client") : QStringLiteral("server"),
+                             QLatin1String(info.id), QLatin1String(info.rule))
+                        .arg(info.closeCode);
+    m_clientState = ClientState::Closing;
+    m_upState = UpstreamState::Closing;
+    closeClientGracefully();
+    closeUpstreamGracefully();
+}
+
+// ---- closing -----------------------------------------------------------------
+
+void RelaySession::onClientDisconnected()
+{
+    m_clientGone = true;
+    if (m_clientState == ClientState::WebSocket || m_clientState == ClientState::Raw) {
+        // Forward what the client sent before it left, then close the server side.
+        while (m_client->bytesAvailable() > 0 && (m_clientState == ClientState::WebSocket || m_clientState == ClientState::Raw))
+            forwardChunk(true, m_client->read(qMin(m_client->bytesAvailable(), kMaxChunk)));
+        if (m_capture[0] && m_closeDetail.isEmpty()) {
+            if (!m_capture[0]->atFrameBoundary())
+                m_closeDetail = QStringLiteral("client closed the TCP connection in the middle of a frame");
+            else if (!m_capture[0]->sawClose())
+                m_closeDetail = QStringLiteral("client closed the TCP connection without a close frame");
+        }
+        m_clientState = ClientState::Closing;
+        m_upState = UpstreamState::Closing;
+        closeUpstreamGracefully();
+    } else if (m_clientState != ClientState::Closing) {
+        if (m_recordOpen && m_closeDetail.isEmpty())
+            m_closeDetail = QStringLiteral("client closed the connection during the handshake");
+        m_clientState = ClientState::Closing;
+        if (m_upstream) {
+            // A request still in flight has no one to answer to.
+            if (m_upState == UpstreamState::None)
+                closeUpstreamGracefully();
+            else {
+                m_upstream->disconnect(this);
+                m_upstream->abort();
+            }
+        }
+    }
+    maybeFinish();
+}
+
+void RelaySession::onUpstreamDisconnected()
+{
+    m_upstreamGone = true;
+    QTcpSocket *up = m_upstream;
+    switch (m_upState) {
+    case UpstreamState::Head:
+        if (!m_responseStarted && m_reusedUpstream && m_requestBody.kind() == BodyTracker::Kind::None
+            && m_upBuf.isEmpty()) {
+            // A kept-alive server connection closed just as the request went out: retry once.
+            m_upstreamGone = false;
+            connectUpstream(m_upHost, m_upPort);
+            return;
+        }
+        failRequest(502, "Bad Gateway", QStringLiteral("the server closed the connection before responding"));
+        return;
+    case UpstreamState::Body:
+        // Response delimited by the close, or cut short: pass on what came, then close.
+        onUpstreamReadyRead();
+        if (m_upState == UpstreamState::Body) {
+            while (up->bytesAvailable() > 0)
+                m_client->write(up->read(qMin(up->bytesAvailable(), kMaxChunk)));
+        }
+        m_clientState = ClientState::Closing;
+        m_upState = UpstreamState::Closing;
+        closeClientGracefully();
+        break;
+    case UpstreamState::WebSocket:
+    case UpstreamState::Raw:
+        while (up->bytesAvailable() > 0 && (m_upState == UpstreamState::WebSocket || m_upState == UpstreamState::Raw))
+            forwardChunk(false, up->read(qMin(up->bytesAvailable(), kMaxChunk)));
+        if (m_capture[1] && m_closeDetail.isEmpty()) {
+            if (!m_capture[1]->atFrameBoundary())
+                m_closeDetail = QStringLiteral("server closed the TCP connection in the middle of a frame");
+            else if (!m_capture[1]->sawClose())
+                m_closeDetail = QStringLiteral("server closed the TCP connection without a close frame");
+        }
+        m_clientState = ClientState::Closing;
+        m_upState = UpstreamState::Closing;
+        closeClientGracefully();
+        break;
+    case UpstreamState::None:
+        if (m_clientState == ClientState::Sniff || m_tunneled) {
+            m_clientState = ClientState::Closing;
+            closeClientGracefully();
+        }
+        m_upstream->disconnect(this);
+        m_upstream->deleteLater();
+        m_upstream = nullptr;
+        break;
+    case UpstreamState::Connecting:
+    case UpstreamState::Closing:
+        break;
+    }
+    maybeFinish();
+}
+
+void RelaySession::onBytesWritten(bool towardClient)
+{
+    QTcpSocket *dst = towardClient ? m_client : m_upstream;
+    if (!dst)
+        return;
+    const bool fromClient = !towardClient;
+    const int idx = fromClient ? 0 : 1;
+    if (m_paused[idx] && dst->bytesToWrite() <= m_ctx->config.maxPendingWrite / 2) {
+        m_paused[idx] = false;
+        if (fromClient)
+            onClientReadyRead();
+        else
+            onUpstreamReadyRead();
+    }
+}
+
+void RelaySession::failRequest(int status, const QByteArray &reason, const QString &message)
+{
+    m_timer.stop();
+    if (!m_recordOpen && !m_info.url.isEmpty())
+        openRecord();
+    if (m_recordOpen) {
+        m_info.responseStatus = status;
+        m_info.responseReason = reason;
+        finishRecord(message);
+    }
+    if (m_client && m_client->state() == QAbstractSocket::ConnectedState && !m_responseStarted) {
+        const QByteArray body = "wslens: " + message.toUtf8() + '\n';
+        QByteArray response = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reason
+                              + "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: "
+                              + QByteArray::number(body.size())
+                              + "\r\nConnection: close\r\nProxy-Connection: close\r\n\r\n" + body;
+        m_client->write(response);
+    }
+    if (m_upstream) {
+        m_upstream->disconnect(this);
+        m_upstream->abort();
+        m_upstream->deleteLater();
+        m_upstream = nullptr;
+    }
+    m_upState = UpstreamState::Closing;
+    m_clientState = ClientState::Closing;
+    closeClientGracefully();
+}
+
+void RelaySession::openRecord()
+{
+    const quint64 id = m_ctx->sink ? m_ctx->sink->openConnection(m_info)
+                                   : m_ctx->nextLocalId->fetch_add(1) + 1;
+    m_info.id = id;
+    m_recordOpen = true;
+    emit connectionOpened(id, m_info.url, m_clientEndpoint);
+}
+
+void RelaySession::finishRecord(const QString &error)
+{
+    if (!m_recordOpen)
+        return;
+    m_recordOpen = false;
+    m_info.closedUs = nowUs();
+    if (m_capture[0]) {
+        m_info.clientCloseCode = m_capture[0]->closeCode();
+        m_info.clientCloseReason = m_capture[0]->closeReason();
+    }
+    if (m_capture[1]) {
+        m_info.serverCloseCode = m_capture[1]->closeCode();
+        m_info.serverCloseReason = m_capture[1]->closeReason();
+    }
+    if (!error.isEmpty())
+        m_info.error = error;
+    if (m_ctx->sink)
+        m_ctx->sink->updateConnection(m_info);
+    QString detail = m_info.error;
+    if (detail.isEmpty())
+        detail = QStringLiteral("client close %1, server close %2")
+                     .arg(m_info.clientCloseCode)
+                     .arg(m_info.serverCloseCode);
+    emit connectionClosed(m_info.id, m_info.url, detail);
+}
+
+void RelaySession::closeClientGracefully()
+{
+    if (m_client && m_client->state() != QAbstractSocket::UnconnectedState) {
+        QTimer::singleShot(m_ctx->config.closeLingerMs, this, [this] {
+            if (m_client)
+                m_client->abort();
+        });
+        m_client->disconnectFromHost(); // flushes what is queued, then closes
+    }
+    maybeFinish();
+}
+
+void RelaySession::closeUpstreamGracefully()
+{
+    if (m_upstream && m_upstream->state() != QAbstractSocket::UnconnectedState) {
+        if (m_upstream->state() != QAbstractSocket::ConnectedState) {
+            m_upstream->disconnect(this);
+            m_upstream->abort();
+        } else {
+            QTimer::singleShot(m_ctx->config.closeLingerMs, this, [this] {
+                if (m_upstream)
+                    m_upstream->abort();
+            });
+            m_upstream->disconnectFromHost();
+        }
+    }
+    maybeFinish();
+}
+
+void RelaySession::maybeFinish()
+{
+    if (m_finished)
+        return;
+    const bool clientDone = !m_client || m_client->state() == QAbstractSocket::UnconnectedState;
+    const bool upstreamDone = !m_upstream || m_upstream->state() == QAbstractSocket::UnconnectedState;
+    if (!clientDone || !upstreamDone)
+        return;
+    m_finished = true;
+    finishRecord(m_closeDetail);
+    m_timer.stop();
+    emit finished(this);
+}
+
+void RelaySession::shutdown()
+{
+    if (m_finished)
+        return;
+    if (m_closeDetail.isEmpty())
+        m_closeDetail = QStringLiteral("relay stopped");
+    if (m_client)
+        m_client->disconnect(this);
+    if (m_upstream)
+        m_upstream->disconnect(this);
+    m_clientState = ClientState::Closing;
+    m_upState = UpstreamState::Closing;
+    if (m_client)
+        m_client->abort();
+    if (m_upstream)
+        m_upstream->abort();
+    maybeFinish();
+}
+
+} // namespace wslens::relay

@@ -1,0 +1,125 @@
+#pragma once
+
+#include "relay/httphead.h"
+#include "relay/relayconfig.h"
+#include "relay/streamcapture.h"
+#include "store/capturerecords.h"
+
+#include <QByteArray>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+#include <atomic>
+#include <memory>
+
+class QTcpSocket;
+
+namespace wslens::relay {
+
+// What every session of one relay run shares (read-only after start).
+struct SessionContext
+{
+    RelayConfig config;
+    CaptureSink *sink = nullptr; // may be null: relay without recording
+    std::atomic<quint64> *nextLocalId = nullptr; // ids when there is no sink
+};
+
+// One client connection through the relay, from accept to close, on one
+// worker thread. Reads HTTP request heads (explicit proxy: CONNECT and
+// absolute-form; reverse proxy: origin-form to the fixed upstream), forwards
+// plain HTTP untouched with keep-alive, and on a WebSocket upgrade forwards
+// both directions byte for byte while StreamCaptures record the frames.
+class RelaySession : public QObject
+{
+    Q_OBJECT
+public:
+    RelaySession(qintptr descriptor, std::shared_ptr<const SessionContext> context, QObject *parent = nullptr);
+    ~RelaySession() override;
+
+    bool isValid() const { return m_client != nullptr; }
+    // The relay is stopping: close both sides now and record why.
+    void shutdown();
+
+Q_SIGNALS:
+    void connectionOpened(quint64 id, const QString &url, const QString &client);
+    void connectionClosed(quint64 id, const QString &url, const QString &detail);
+    void finished(wslens::relay::RelaySession *session);
+
+private:
+    enum class ClientState { Head, Body, Idle, Sniff, Raw, WebSocket, Closing };
+    enum class UpstreamState { None, Connecting, Head, Body, Raw, WebSocket, Closing };
+
+    void onClientReadyRead();
+    void onUpstreamReadyRead();
+    void onClientDisconnected();
+    void onUpstreamDisconnected();
+    void onUpstreamConnected();
+    void onUpstreamError();
+    void onBytesWritten(bool towardClient);
+
+    void processClientBuffer();
+    bool handleRequestHead(HttpHead head);
+    void sendRequestUpstream();
+    void processUpstreamBuffer();
+    void handleResponseHead(const HttpHead &head, qsizetype headLength);
+    void responseComplete();
+    void startWebSocket(const HttpHead &response);
+    void startRawTunnel();
+    void pump(bool fromClient);
+    void forwardChunk(bool fromClient, const QByteArray &chunk);
+    void strictClose(bool offenderIsClient, Violation v);
+
+    void connectUpstream(const QByteArray &host, quint16 port);
+    void failRequest(int status, const QByteArray &reason, const QString &message);
+    void openRecord();
+    void finishRecord(const QString &error);
+    void closeClientGracefully();
+    void closeUpstreamGracefully();
+    void maybeFinish();
+    QTcpSocket *source(bool fromClient) const;
+    QTcpSocket *destination(bool fromClient) const;
+
+    std::shared_ptr<const SessionContext> m_ctx;
+    QTcpSocket *m_client = nullptr;   // child
+    QTcpSocket *m_upstream = nullptr; // child
+    ClientState m_clientState = ClientState::Head;
+    UpstreamState m_upState = UpstreamState::None;
+
+    QByteArray m_clientBuf;   // client bytes not yet handled (head, pipelined requests)
+    QByteArray m_upBuf;       // upstream bytes not yet handled (response head)
+    HttpHead m_request;       // the request being forwarded
+    QByteArray m_requestWire; // its head as sent upstream
+    bool m_requestIsUpgrade = false;
+    bool m_requestKeepAlive = true;
+    bool m_responseStarted = false; // bytes of a response went to the client
+    BodyTracker m_requestBody;
+    BodyTracker m_responseBody;
+    bool m_responseKeepAlive = true;
+
+    // Where requests go: fixed (reverse proxy, inside a CONNECT tunnel) or per request.
+    bool m_fixedTarget = false;
+    bool m_rewriteHost = false;
+    QByteArray m_fixedHost;
+    quint16 m_fixedPort = 0;
+    QByteArray m_upHost;   // what m_upstream is connected (or connecting) to
+    quint16 m_upPort = 0;
+    QByteArray m_connectAuthority; // CONNECT request being set up
+    bool m_tunneled = false;
+    bool m_reusedUpstream = false; // the request went over a kept-alive server connection
+
+    // WebSocket capture
+    std::unique_ptr<StreamCapture> m_capture[2]; // [0] client->server, [1] server->client
+    bool m_paused[2] = {false, false};           // reading paused by back-pressure
+    ConnectionInfo m_info;
+    bool m_recordOpen = false;
+    QString m_closeDetail;
+    bool m_strictClosed = false;
+    bool m_finished = false;
+    bool m_clientGone = false;
+    bool m_upstreamGone = false;
+    QString m_clientEndpoint;
+    QTimer m_timer; // connect timeout, then close linger
+};
+
+} // namespace wslens::relay
