@@ -15,3 +15,12 @@ list(APPEND WSLENS_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/messageassembler.h
   ${CMAKE_CURRENT_LIST_DIR}/messageassembler.cpp
 )
+# HTTP head parser, WebSocket handshake, permessage-deflate
+list(APPEND WSLENS_CORE_SOURCES
+  ${CMAKE_CURRENT_LIST_DIR}/httpmessage.h
+  ${CMAKE_CURRENT_LIST_DIR}/httpmessage.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/extensionheader.h
+  ${CMAKE_CURRENT_LIST_DIR}/extensionheader.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/handshake.h
+  ${CMAKE_CURRENT_LIST_DIR}/handshake.cpp
+)
