@@ -1,8 +1,33 @@
 #pragma once
 
+#include "data/capturesource.h"
+#include "filter/framefilter.h"
+#include "relay/relaycontrol.h"
+
 #include <QMainWindow>
 
+#include <memory>
+
+class QAction;
+class QComboBox;
+class QDockWidget;
+class QLabel;
+class QLineEdit;
+class QMenu;
+class QStackedWidget;
+class QTableView;
+
 namespace wslens::ui {
+
+class ConnectionModel;
+class EmptyState;
+class FilterBar;
+class FilterRunner;
+class FrameDetailView;
+class MemoryCapture;
+class TimelineModel;
+class TimelineView;
+class TrafficChart;
 
 class MainWindow : public QMainWindow
 {
@@ -14,9 +39,110 @@ public:
     // Opens a session or HAR file; reports errors in the window.
     void openFile(const QString &path);
 
+    // Shows another capture (the window does not take ownership). nullptr
+    // returns to the window's own live capture.
+    void setCapture(CaptureSource *source, const QString &title = QString());
+    CaptureSource *capture() const { return m_source; }
+    // Where the relay and the demo record to.
+    CaptureSink *liveSink() const;
+
+    TimelineModel *timelineModel() const { return m_timelineModel; }
+    TimelineView *timelineView() const { return m_timeline; }
+    ConnectionModel *connectionModel() const { return m_connectionModel; }
+    QTableView *connectionView() const { return m_connectionView; }
+    FrameDetailView *detailView() const { return m_detail; }
+    FilterBar *filterBar() const { return m_filterBar; }
+    FilterRunner *filterRunner() const { return m_filterRunner.get(); }
+    TrafficChart *trafficChart() const { return m_chart; }
+    EmptyState *emptyState() const { return m_empty; }
+    bool isShowingEmptyState() const;
+    QAction *action(const QString &objectName) const;
+
+    // Selects a timeline row (and shows it in the detail pane).
+    void selectRow(int row);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
+    void changeEvent(QEvent *event) override;
+
 private:
+    void createActions();
     void createMenus();
+    void createCentral();
+    void createDocks();
+    void createRelayBar();
+    void createStatusBar();
+    void connectSource();
+    void restoreLayout();
+    void saveLayout() const;
     void showAbout();
+    void showShortcuts();
+
+    void updateEmptyState();
+    void updateTitle();
+    void updateStatus();
+    void updateRelayUi();
+    void onCurrentFrameChanged();
+    void onConnectionSelectionChanged();
+    void onFramesAppended(qsizetype first, qsizetype count);
+    void onCriteriaChanged(const FilterCriteria &criteria, bool typing);
+    void gotoMatch(int step);
+    void copySelected(int format);
+    void exportSelection(bool har);
+    void clearCapture();
+    void toggleRelay();
+    void startRelay();
+    void stopRelay();
+    void startDemo();
+    void openDialog();
+    void saveAs();
+    void addRecentFile(const QString &path);
+    void rebuildRecentMenu();
+    QList<qsizetype> selectedSourceIndexes() const;
+    RelaySettings relaySettingsFromUi() const;
+
+    std::unique_ptr<MemoryCapture> m_live; // the window's own capture until a store-backed one exists
+    CaptureSource *m_source = nullptr;
+    QString m_title;
+
+    TimelineModel *m_timelineModel = nullptr;
+    ConnectionModel *m_connectionModel = nullptr;
+    std::unique_ptr<FilterRunner> m_filterRunner;
+    RelayControl *m_relay = nullptr;
+
+    QStackedWidget *m_stack = nullptr;
+    EmptyState *m_empty = nullptr;
+    FilterBar *m_filterBar = nullptr;
+    TimelineView *m_timeline = nullptr;
+    QTableView *m_connectionView = nullptr;
+    FrameDetailView *m_detail = nullptr;
+    TrafficChart *m_chart = nullptr;
+    QDockWidget *m_connectionDock = nullptr;
+    QDockWidget *m_detailDock = nullptr;
+    QDockWidget *m_chartDock = nullptr;
+
+    QComboBox *m_modeCombo = nullptr;
+    QLineEdit *m_listenEdit = nullptr;
+    QLineEdit *m_upstreamEdit = nullptr;
+    QLineEdit *m_addressField = nullptr;
+
+    QLabel *m_relayLabel = nullptr;
+    QLabel *m_connectionsLabel = nullptr;
+    QLabel *m_rateLabel = nullptr;
+    QLabel *m_fileLabel = nullptr;
+    QLabel *m_framesLabel = nullptr;
+
+    QMenu *m_recentMenu = nullptr;
+    QAction *m_relayAction = nullptr;
+
+    // live rate
+    quint64 m_framesSinceTick = 0;
+    quint64 m_bytesSinceTick = 0;
+    qint64 m_lastTickMs = 0;
+    double m_framesPerSecond = 0;
+    double m_bytesPerSecond = 0;
 };
 
 } // namespace wslens::ui

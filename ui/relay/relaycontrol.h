@@ -1,0 +1,63 @@
+#pragma once
+
+#include "store/capturerecords.h"
+
+#include <QObject>
+#include <QString>
+
+namespace wslens::ui {
+
+// What the relay controls in the window configure.
+struct RelaySettings
+{
+    enum class Mode { ExplicitProxy, ReverseProxy };
+    Mode mode = Mode::ExplicitProxy;
+    QString listenHost = QStringLiteral("127.0.0.1");
+    quint16 listenPort = 8080;
+    QString upstream; // ws://host:port for reverse-proxy mode
+
+    // "127.0.0.1:8080" / "[::1]:8080"
+    QString listenAddress() const;
+    // Parses "host:port", "[v6]:port" or ":port"; false when malformed.
+    bool setListenAddress(const QString &text);
+    // What to put into a browser (explicit proxy) or a client (reverse proxy).
+    QString clientAddress(quint16 actualPort = 0) const;
+    QString validate() const; // empty when usable
+};
+
+// The window's view of the relay engine: a thin adapter so the UI does not
+// depend on the engine's details. State changes arrive as signals on the GUI
+// thread.
+class RelayControl : public QObject
+{
+    Q_OBJECT
+public:
+    enum class State { Stopped, Starting, Running, Stopping, Failed };
+
+    using QObject::QObject;
+
+    virtual bool isAvailable() const = 0;
+    virtual QString unavailableReason() const { return {}; }
+    virtual void start(const RelaySettings &settings, CaptureSink *sink) = 0;
+    virtual void stop() = 0;
+
+    State state() const { return m_state; }
+    quint16 boundPort() const { return m_port; }
+    QString errorString() const { return m_error; }
+
+signals:
+    void stateChanged(wslens::ui::RelayControl::State state);
+
+protected:
+    void setState(State state, quint16 port = 0, const QString &error = QString());
+
+private:
+    State m_state = State::Stopped;
+    quint16 m_port = 0;
+    QString m_error;
+};
+
+// Creates the adapter for the relay engine of this build.
+RelayControl *createRelayControl(QObject *parent);
+
+} // namespace wslens::ui

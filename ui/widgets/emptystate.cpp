@@ -1,0 +1,88 @@
+#include "widgets/emptystate.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace wslens::ui {
+
+EmptyState::EmptyState(QWidget *parent)
+    : QWidget(parent)
+    , m_text(new QLabel(this))
+    , m_start(new QPushButton(tr("Start relay"), this))
+    , m_demo(new QPushButton(tr("Run demo"), this))
+    , m_open(new QPushButton(tr("Open session…"), this))
+{
+    setObjectName(QStringLiteral("emptyState"));
+    m_text->setObjectName(QStringLiteral("emptyStateText"));
+    m_text->setTextFormat(Qt::RichText);
+    m_text->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_text->setWordWrap(true);
+    m_text->setMaximumWidth(720);
+    m_start->setObjectName(QStringLiteral("emptyStart"));
+    m_demo->setObjectName(QStringLiteral("emptyDemo"));
+    m_open->setObjectName(QStringLiteral("emptyOpen"));
+    m_start->setDefault(true);
+
+    auto *buttons = new QHBoxLayout;
+    buttons->addStretch();
+    buttons->addWidget(m_start);
+    buttons->addWidget(m_demo);
+    buttons->addWidget(m_open);
+    buttons->addStretch();
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addStretch(1);
+    layout->addWidget(m_text, 0, Qt::AlignHCenter);
+    layout->addSpacing(12);
+    layout->addLayout(buttons);
+    layout->addStretch(2);
+
+    connect(m_start, &QPushButton::clicked, this, &EmptyState::startRelayRequested);
+    connect(m_demo, &QPushButton::clicked, this, &EmptyState::demoRequested);
+    connect(m_open, &QPushButton::clicked, this, &EmptyState::openRequested);
+    rebuild();
+}
+
+void EmptyState::setProxyAddress(const QString &host, quint16 port, bool running)
+{
+    m_host = host;
+    m_port = port;
+    m_running = running;
+    m_start->setVisible(!running);
+    rebuild();
+}
+
+void EmptyState::setDemoAvailable(bool available, const QString &reason)
+{
+    m_demo->setEnabled(available);
+    m_demo->setToolTip(reason);
+}
+
+QString EmptyState::instructionsText() const
+{
+    return m_text->text();
+}
+
+void EmptyState::rebuild()
+{
+    const QString host = m_host.contains(QLatin1Char(':')) ? QString(QLatin1Char('[') % m_host % QLatin1Char(']')) : m_host;
+    const QString proxy = QStringLiteral("http://%1:%2").arg(host).arg(m_port);
+    const QString state = m_running ? tr("The relay is listening.") : tr("Start the relay, then:");
+    m_text->setText(tr(
+        "<h2>No WebSocket traffic captured yet</h2>"
+        "<p>%1 Point a browser at wslens as its HTTP proxy:</p>"
+        "<p style='font-size:large'><b>Proxy address:</b> <code>%2</code></p>"
+        "<p><b>Chromium / Chrome:</b> start it with<br>"
+        "<code>chromium --proxy-server=%2 --user-data-dir=/tmp/wslens-profile</code></p>"
+        "<p><b>Firefox:</b> Settings → General → Network Settings → <i>Manual proxy configuration</i>: "
+        "HTTP Proxy <code>%3</code>, Port <code>%4</code>, and tick <i>Also use this proxy for HTTPS</i>.</p>"
+        "<p>Or use reverse-proxy mode (Capture → Relay mode) and connect your client to the relay instead of "
+        "the server. <b>Run demo</b> shows captured traffic at once; <b>Open session…</b> loads a saved "
+        "capture or a HAR file (you can also drop one on the window).</p>")
+                        .arg(state, proxy, host)
+                        .arg(m_port));
+}
+
+} // namespace wslens::ui
