@@ -1,0 +1,733 @@
+#include "store/capturestore.h"
+
+#include "store/frameindex.h"
+#include "store/sessionformat.h"
+#include "store/sessionreader.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QHash>
+#include <QReadWriteLock>
+#include <QSet>
+#include <QStandardPaths>
+#include <QTemporaryFile>
+#include <QtEndian>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace wslens {
+
+using Clock = std::chrono::steady_clock;
+
+namespace {
+constexpr auto kWriterTick = std::chrono::milliseconds(20);
+constexpr auto kMinEmitInterval = std::chrono::milliseconds(16);
+constexpr size_t kWakeBytes = 8u * 1024 * 1024;     // wake the writer early past this backlog
+constexpr size_t kKeepCapacity = 64u * 1024 * 1024; // batch buffers above this are released
+
+QByteArray fileHeader()
+{
+    QByteArray h(session::kFileHeaderSize, '\0');
+    std::memcpy(h.data(), session::kMagic, sizeof session::kMagic);
+    qToLittleEndian<quint32>(session::kVersion, h.data() + 8);
+    return h;
+}
+
+void fillPreview(IndexEntry &e, const char *data, quint32 size)
+{
+    const quint32 n = qMin<quint32>(size, sizeof e.preview);
+    e.previewSize = quint8(n);
+    if (n)
+        std::memcpy(e.preview, data, n);
+}
+} // namespace
+
+struct CaptureStore::Private
+{
+    explicit Private(CaptureStore *owner) : q(owner) { }
+
+    CaptureStore *q;
+
+    // Owner-thread state.
+    QString path;
+    bool used = false;
+    bool readOnly = false;
+    bool autosave = false;  // lives in defaultCaptureDirectory() until saved elsewhere
+    bool temporary = false; // removed on destruction
+    QString error;
+    QString warning;
+
+    // Append side (any thread), guarded by appendMutex.
+    std::mutex appendMutex;
+    std::condition_variable wakeWriter;
+    std::condition_variable spaceAvailable;
+    std::condition_variable flushed;
+    std::string pending;
+    std::vector<IndexEntry> pendingEntries;
+    quint64 nextSeq = 0;
+    quint64 appendGen = 0;
+    quint64 writtenGen = 0;
+    bool accepting = false;
+    bool flushRequested = false;
+    bool stopping = false;
+    bool writerRunning = false;
+    std::thread writer;
+
+    // The file. fileMutex is held by the writer while writing a batch.
+    std::mutex fileMutex;
+    QFile writeFile;
+    quint64 fileSize = 0;
+    bool writeFailed = false;
+    mutable std::mutex readMutex;
+    mutable QFile readFile;
+
+    FrameIndex index;
+    mutable std::mutex statsMutex;
+    CaptureTotals totals;
+    std::atomic<quint64> dropped{0};
+
+    // Connections, guarded by connLock.
+    mutable QReadWriteLock connLock;
+    std::vector<ConnectionInfo> conns;
+    QHash<quint64, int> connIndex;
+    quint64 nextConnId = 1;
+
+    // Notifications.
+    std::mutex notifyMutex;
+    QSet<quint64> changedIds;
+    int connsNotified = 0;
+    quint64 rowsNotified = 0;
+    Clock::time_point lastEmit;
+
+    bool startFile(const QString &filePath);
+    void writerLoop();
+    void writeBatch(std::string &bytes, std::vector<IndexEntry> &entries);
+    void publish(const IndexEntry *entries, quint64 n);
+    void emitPending(bool force);
+    void markChanged(quint64 id)
+    {
+        std::lock_guard<std::mutex> lk(notifyMutex);
+        changedIds.insert(id);
+    }
+};
+
+// ---------------------------------------------------------------------------
+
+CaptureStore::CaptureStore(QObject *parent) : QObject(parent), d(std::make_unique<Private>(this))
+{
+}
+
+CaptureStore::~CaptureStore()
+{
+    close();
+    d->writeFile.close();
+    {
+        std::lock_guard<std::mutex> lk(d->readMutex);
+        d->readFile.close();
+    }
+    if (d->temporary && !d->path.isEmpty())
+        QFile::remove(d->path);
+}
+
+QString CaptureStore::defaultCaptureDirectory()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
+        + QStringLiteral("/captures");
+}
+
+bool CaptureStore::Private::startFile(const QString &filePath)
+{
+    if (used) {
+        error = QStringLiteral("this capture store is already in use");
+        return false;
+    }
+    writeFile.setFileName(filePath);
+    if (!writeFile.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Unbuffered)) {
+        error = QStringLiteral("cannot create %1: %2").arg(filePath, writeFile.errorString());
+        return false;
+    }
+    const QByteArray header = fileHeader();
+    if (writeFile.write(header) != header.size()) {
+        error = QStringLiteral("cannot write %1: %2").arg(filePath, writeFile.errorString());
+        writeFile.close();
+        return false;
+    }
+    readFile.setFileName(filePath);
+    if (!readFile.open(QIODevice::ReadOnly)) {
+        error = QStringLiteral("cannot read back %1: %2").arg(filePath, readFile.errorString());
+        writeFile.close();
+        return false;
+    }
+    fileSize = quint64(header.size());
+    path = filePath;
+    used = true;
+    accepting = true;
+    writerRunning = true;
+    lastEmit = Clock::now();
+    writer = std::thread([this] { writerLoop(); });
+    return true;
+}
+
+bool CaptureStore::create(const QString &path)
+{
+    QString target = path;
+    if (target.isEmpty()) {
+        const QString dir = defaultCaptureDirectory();
+        if (!QDir().mkpath(dir)) {
+            d->error = QStringLiteral("cannot create the capture folder %1").arg(dir);
+            return false;
+        }
+        const QString stem = dir + QStringLiteral("/capture-")
+            + QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz"));
+        target = stem + QStringLiteral(".wslens");
+        for (int i = 2; QFileInfo::exists(target); ++i)
+            target = stem + QLatin1Char('-') + QString::number(i) + QStringLiteral(".wslens");
+    }
+    if (!d->startFile(target))
+        return false;
+    d->autosave = path.isEmpty();
+    return true;
+}
+
+bool CaptureStore::createTemporary()
+{
+    QTemporaryFile tmp(QDir::tempPath() + QStringLiteral("/wslens-XXXXXX.wslens"));
+    tmp.setAutoRemove(false);
+    if (!tmp.open()) {
+        d->error = QStringLiteral("cannot create a temporary file: %1").arg(tmp.errorString());
+        return false;
+    }
+    const QString name = tmp.fileName();
+    tmp.close();
+    if (!d->startFile(name)) {
+        QFile::remove(name);
+        return false;
+    }
+    d->temporary = true;
+    return true;
+}
+
+// --- writer thread ----------------------------------------------------------
+
+void CaptureStore::Private::writerLoop()
+{
+    std::string bytes;
+    std::vector<IndexEntry> entries;
+    for (;;) {
+        quint64 gen = 0;
+        bool stop = false;
+        bool forced = false;
+        {
+            std::unique_lock<std::mutex> lk(appendMutex);
+            wakeWriter.wait_for(lk, kWriterTick, [this] {
+                return stopping || flushRequested || pending.size() >= kWakeBytes;
+            });
+            bytes.swap(pending);
+            entries.swap(pendingEntries);
+            gen = appendGen;
+            stop = stopping;
+            forced = flushRequested || stopping;
+            flushRequested = false;
+        }
+        spaceAvailable.notify_all();
+        if (!bytes.empty())
+            writeBatch(bytes, entries);
+        bytes.clear();
+        entries.clear();
+        if (bytes.capacity() > kKeepCapacity)
+            std::string().swap(bytes);
+        if (entries.capacity() > kKeepCapacity / sizeof(IndexEntry))
+            std::vector<IndexEntry>().swap(entries);
+        emitPending(forced);
+        {
+            std::lock_guard<std::mutex> lk(appendMutex);
+            writtenGen = gen;
+            if (stop)
+                writerRunning = false;
+        }
+        flushed.notify_all();
+        if (stop)
+            return;
+    }
+}
+
+void CaptureStore::Private::writeBatch(std::string &bytes, std::vector<IndexEntry> &entries)
+{
+    session::finishRecords(bytes.data(), bytes.size());
+    quint64 base = 0;
+    {
+        std::lock_guard<std::mutex> lk(fileMutex);
+        if (!writeFailed) {
+            base = fileSize;
+            const qint64 n = writeFile.write(bytes.data(), qint64(bytes.size()));
+            if (n == qint64(bytes.size())) {
+                fileSize += quint64(n);
+            } else {
+                writeFailed = true;
+                // Keep the file record-aligned: cut a partial write off again.
+                if (n > 0)
+                    writeFile.resize(qint64(fileSize));
+                const QString msg = QStringLiteral("cannot write to %1: %2; capturing to the file stopped")
+                                        .arg(writeFile.fileName(), writeFile.errorString());
+                QMetaObject::invokeMethod(q, [q = q, msg] { Q_EMIT q->ioError(msg); }, Qt::QueuedConnection);
+            }
+        }
+        if (writeFailed) {
+            dropped += entries.size();
+            return;
+        }
+    }
+    for (IndexEntry &e : entries)
+        e.offset += base;
+    publish(entries.data(), entries.size());
+}
+
+void CaptureStore::Private::publish(const IndexEntry *entries, quint64 n)
+{
+    if (n == 0)
+        return;
+    CaptureTotals add;
+    qint64 first = entries[0].timestampUs, last = entries[0].timestampUs;
+    for (quint64 i = 0; i < n; ++i) {
+        const IndexEntry &e = entries[i];
+        add.wireBytes += e.wireLength;
+        add.violations += e.violation != 0;
+        add.edits += e.edit != 0;
+        first = qMin(first, e.timestampUs);
+        last = qMax(last, e.timestampUs);
+    }
+    const quint64 done = index.append(entries, n);
+    if (done < n)
+        dropped += n - done;
+    std::lock_guard<std::mutex> lk(statsMutex);
+    if (totals.frames == 0) {
+        totals.firstUs = first;
+        totals.lastUs = last;
+    } else {
+        totals.firstUs = qMin(totals.firstUs, first);
+        totals.lastUs = qMax(totals.lastUs, last);
+    }
+    totals.frames += done;
+    totals.wireBytes += add.wireBytes;
+    totals.violations += add.violations;
+    totals.edits += add.edits;
+}
+
+void CaptureStore::Private::emitPending(bool force)
+{
+    const Clock::time_point now = Clock::now();
+    if (!force && now - lastEmit < kMinEmitInterval)
+        return;
+    int connCount = 0;
+    {
+        QReadLocker lk(&connLock);
+        connCount = int(conns.size());
+    }
+    QList<quint64> changed;
+    {
+        std::lock_guard<std::mutex> lk(notifyMutex);
+        if (!changedIds.isEmpty()) {
+            changed = changedIds.values();
+            changedIds.clear();
+        }
+    }
+    const quint64 rows = index.size();
+    bool emitted = false;
+    if (connCount > connsNotified) {
+        const int first = connsNotified;
+        connsNotified = connCount;
+        Q_EMIT q->connectionsAdded(first, connCount - first);
+        emitted = true;
+    }
+    if (!changed.isEmpty()) {
+        std::sort(changed.begin(), changed.end());
+        Q_EMIT q->connectionsChanged(changed);
+        emitted = true;
+    }
+    if (rows > rowsNotified) {
+        const quint64 first = rowsNotified;
+        rowsNotified = rows;
+        Q_EMIT q->framesAppended(first, rows - first);
+        emitted = true;
+    }
+    if (emitted)
+        lastEmit = now;
+}
+
+// --- CaptureSink --------------------------------------------------------------
+
+quint64 CaptureStore::openConnection(const ConnectionInfo &info)
+{
+    std::lock_guard<std::mutex> lk(d->appendMutex);
+    ConnectionInfo c = info;
+    {
+        QWriteLocker wl(&d->connLock);
+        c.id = d->nextConnId++;
+        d->connIndex.insert(c.id, int(d->conns.size()));
+        d->conns.push_back(c);
+    }
+    if (d->accepting) {
+        session::appendConnectionRecord(d->pending, c);
+        ++d->appendGen;
+    }
+    return c.id;
+}
+
+void CaptureStore::updateConnection(const ConnectionInfo &info)
+{
+    std::lock_guard<std::mutex> lk(d->appendMutex);
+    {
+        QWriteLocker wl(&d->connLock);
+        const auto it = d->connIndex.constFind(info.id);
+        if (it == d->connIndex.constEnd())
+            return;
+        d->conns[size_t(*it)] = info;
+    }
+    d->markChanged(info.id);
+    if (d->accepting) {
+        session::appendConnectionRecord(d->pending, info);
+        ++d->appendGen;
+    }
+}
+
+void CaptureStore::appendFrame(FrameRecord &&frame)
+{
+    const FrameRecord f = std::move(frame);
+    IndexEntry e;
+    e.offset = 0;
+    e.timestampUs = f.timestampUs;
+    e.wireLength = f.header.payloadLength;
+    e.connectionId = f.connectionId;
+    e.recordSize = 0;
+    e.payloadSize = quint32(qMin<qsizetype>(f.payload.size(), session::kMaxStoredBytes));
+    e.messageSize = f.hasMessage ? quint32(qMin<qsizetype>(f.message.size(), session::kMaxStoredBytes)) : 0;
+    e.flags = session::frameFlags(f);
+    e.opcode = f.header.opcode & 0x0f;
+    e.rsv = f.header.rsv & 0x07;
+    e.violation = quint8(f.violation);
+    e.edit = quint8(f.edit);
+    if (f.hasMessage && !f.message.isEmpty())
+        fillPreview(e, f.message.constData(), quint32(qMin<qsizetype>(f.message.size(), 64)));
+    else
+        fillPreview(e, f.payload.constData(), quint32(qMin<qsizetype>(f.payload.size(), 64)));
+
+    bool wake = false;
+    {
+        std::unique_lock<std::mutex> lk(d->appendMutex);
+        if (d->pending.size() > kMaxBacklogBytes && d->accepting)
+            d->spaceAvailable.wait(lk, [this] {
+                return d->pending.size() <= kMaxBacklogBytes || !d->accepting;
+            });
+        if (!d->accepting) {
+            ++d->dropped;
+            return;
+        }
+        const size_t start = d->pending.size();
+        bool truncated = false;
+        const qsizetype seqAt = session::appendFrameRecord(d->pending, f, &truncated);
+        qToLittleEndian<quint64>(d->nextSeq++, &d->pending[size_t(seqAt)]);
+        e.offset = start;
+        e.recordSize = quint32(d->pending.size() - start);
+        if (truncated)
+            e.flags |= session::FrameFlag::Truncated;
+        d->pendingEntries.push_back(e);
+        ++d->appendGen;
+        wake = d->pending.size() >= kWakeBytes && d->pending.size() - e.recordSize < kWakeBytes;
+    }
+    if (wake)
+        d->wakeWriter.notify_one();
+}
+
+// --- lifecycle -----------------------------------------------------------------
+
+void CaptureStore::flush()
+{
+    std::unique_lock<std::mutex> lk(d->appendMutex);
+    if (!d->writerRunning)
+        return;
+    const quint64 target = d->appendGen;
+    d->flushRequested = true;
+    d->wakeWriter.notify_one();
+    d->flushed.wait(lk, [&] { return d->writtenGen >= target || !d->writerRunning; });
+}
+
+void CaptureStore::close()
+{
+    {
+        std::lock_guard<std::mutex> lk(d->appendMutex);
+        if (!d->writer.joinable())
+            return;
+        if (d->accepting) {
+            QReadLocker rl(&d->connLock);
+            session::appendEndRecord(d->pending, d->nextSeq, d->conns.size());
+            ++d->appendGen;
+        }
+        d->accepting = false;
+        d->stopping = true;
+    }
+    d->wakeWriter.notify_one();
+    d->spaceAvailable.notify_all();
+    d->writer.join();
+    std::lock_guard<std::mutex> lk(d->fileMutex);
+    d->writeFile.close();
+}
+
+bool CaptureStore::open(const QString &path, const OpenOptions &options)
+{
+    if (d->used) {
+        d->error = QStringLiteral("this capture store is already in use");
+        return false;
+    }
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        d->error = QStringLiteral("cannot open %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    d->used = true;
+    d->readOnly = true;
+    d->path = path;
+    d->readFile.setFileName(path);
+    if (!d->readFile.open(QIODevice::ReadOnly)) {
+        d->error = QStringLiteral("cannot open %1: %2").arg(path, d->readFile.errorString());
+        return false;
+    }
+    d->lastEmit = Clock::now();
+
+    std::vector<IndexEntry> batch;
+    batch.reserve(4096);
+    auto flushBatch = [&] {
+        d->publish(batch.data(), batch.size());
+        batch.clear();
+        d->emitPending(false);
+    };
+    session::ScanCallbacks cb;
+    cb.connection = [&](ConnectionInfo &&info) {
+        QWriteLocker wl(&d->connLock);
+        const auto it = d->connIndex.constFind(info.id);
+        const quint64 id = info.id;
+        if (it != d->connIndex.constEnd()) {
+            d->conns[size_t(*it)] = std::move(info);
+            wl.unlock();
+            d->markChanged(id);
+        } else {
+            d->connIndex.insert(id, int(d->conns.size()));
+            d->conns.push_back(std::move(info));
+            d->nextConnId = qMax(d->nextConnId, id + 1);
+        }
+    };
+    cb.frame = [&](const session::FrameFixed &fx, quint64 offset, quint32 recordSize, const char *body) {
+        IndexEntry e;
+        e.offset = offset;
+        e.timestampUs = fx.timestampUs;
+        e.wireLength = fx.wireLength;
+        e.connectionId = fx.connectionId;
+        e.recordSize = recordSize;
+        e.payloadSize = fx.payloadSize;
+        e.messageSize = fx.messageSize;
+        e.flags = fx.flags;
+        e.opcode = fx.opcode;
+        e.rsv = fx.rsv;
+        e.violation = fx.violation;
+        e.edit = fx.edit;
+        const char *payload = body + session::kFrameFixedSize;
+        if ((fx.flags & session::FrameFlag::HasMessage) && fx.messageSize)
+            fillPreview(e, payload + fx.payloadSize, fx.messageSize);
+        else
+            fillPreview(e, payload, fx.payloadSize);
+        batch.push_back(e);
+        if (batch.size() >= 4096)
+            flushBatch();
+    };
+    cb.progress = [&](qint64 done, qint64 total) {
+        if (options.progress)
+            options.progress(done, total);
+    };
+    const session::ScanResult r = session::scanSession(file, cb, options.cancel);
+    d->publish(batch.data(), batch.size());
+    batch.clear();
+    d->emitPending(true);
+    d->nextSeq = d->index.size();
+    if (!r.ok) {
+        d->error = QStringLiteral("%1: %2").arg(path, r.error);
+        return false;
+    }
+    d->warning = r.warning.isEmpty() ? QString() : QStringLiteral("%1: %2").arg(path, r.warning);
+    return true;
+}
+
+static bool copyFile(const QString &from, const QString &to, QString *error)
+{
+    if (QFileInfo::exists(to) && !QFile::remove(to)) {
+        *error = QStringLiteral("cannot replace %1").arg(to);
+        return false;
+    }
+    QFile src(from);
+    if (!src.copy(to)) {
+        *error = QStringLiteral("cannot copy the capture to %1: %2").arg(to, src.errorString());
+        return false;
+    }
+    return true;
+}
+
+bool CaptureStore::copyTo(const QString &path)
+{
+    if (d->path.isEmpty()) {
+        d->error = QStringLiteral("nothing to copy: no capture file");
+        return false;
+    }
+    flush();
+    std::lock_guard<std::mutex> lk(d->fileMutex);
+    return copyFile(d->path, path, &d->error);
+}
+
+bool CaptureStore::saveAs(const QString &path)
+{
+    if (d->path.isEmpty()) {
+        d->error = QStringLiteral("nothing to save: no capture file");
+        return false;
+    }
+    if (QFileInfo(path).absoluteFilePath() == QFileInfo(d->path).absoluteFilePath())
+        return true;
+    flush();
+    std::lock_guard<std::mutex> fl(d->fileMutex);
+    std::lock_guard<std::mutex> rl(d->readMutex);
+    if (!copyFile(d->path, path, &d->error))
+        return false;
+    if (d->writeFile.isOpen()) {
+        d->writeFile.close();
+        d->writeFile.setFileName(path);
+        if (!d->writeFile.open(QIODevice::WriteOnly | QIODevice::Append | QIODevice::Unbuffered)) {
+            d->error = QStringLiteral("cannot write %1: %2").arg(path, d->writeFile.errorString());
+            d->writeFailed = true;
+            return false;
+        }
+    }
+    d->readFile.close();
+    d->readFile.setFileName(path);
+    d->readFile.open(QIODevice::ReadOnly);
+    const QString old = d->path;
+    d->path = path;
+    if (d->autosave || d->temporary)
+        QFile::remove(old);
+    d->autosave = false;
+    d->temporary = false;
+    return true;
+}
+
+QString CaptureStore::filePath() const { return d->path; }
+bool CaptureStore::isReadOnly() const { return d->readOnly; }
+QString CaptureStore::errorString() const { return d->error; }
+QString CaptureStore::warningString() const { return d->warning; }
+
+// --- readers -------------------------------------------------------------------
+
+quint64 CaptureStore::frameCount() const { return d->index.size(); }
+
+FrameSummary CaptureStore::summary(quint64 row) const
+{
+    FrameSummary s;
+    if (row >= d->index.size())
+        return s;
+    const IndexEntry &e = d->index.at(row);
+    s.row = row;
+    s.connectionId = e.connectionId;
+    s.timestampUs = e.timestampUs;
+    s.wireLength = e.wireLength;
+    s.payloadSize = e.payloadSize;
+    s.messageSize = e.messageSize;
+    s.direction = (e.flags & session::FrameFlag::ServerToClient) ? Direction::ServerToClient
+                                                                  : Direction::ClientToServer;
+    s.opcode = e.opcode;
+    s.rsv = e.rsv;
+    s.fin = e.flags & session::FrameFlag::Fin;
+    s.masked = e.flags & session::FrameFlag::Masked;
+    s.hasMessage = e.flags & session::FrameFlag::HasMessage;
+    s.unparsed = e.flags & session::FrameFlag::Unparsed;
+    s.truncated = e.flags & session::FrameFlag::Truncated;
+    s.violation = Violation(e.violation);
+    s.edit = EditMark(e.edit);
+    s.previewSize = e.previewSize;
+    std::memcpy(s.preview, e.preview, sizeof s.preview);
+    return s;
+}
+
+bool CaptureStore::readFrame(quint64 row, FrameRecord *out) const
+{
+    if (row >= d->index.size())
+        return false;
+    const IndexEntry &e = d->index.at(row);
+    if (e.recordSize < quint32(session::kRecordOverhead))
+        return false;
+    QByteArray buf(qsizetype(e.recordSize), Qt::Uninitialized);
+    {
+        std::lock_guard<std::mutex> lk(d->readMutex);
+        if (!d->readFile.isOpen() || !d->readFile.seek(qint64(e.offset))
+            || d->readFile.read(buf.data(), buf.size()) != buf.size())
+            return false;
+    }
+    const quint32 body = qFromLittleEndian<quint32>(buf.constData());
+    if (body + quint64(session::kRecordOverhead) != e.recordSize
+        || quint8(buf.at(4)) != session::RecordFrame
+        || qFromLittleEndian<quint32>(buf.constData() + session::kRecordPrefix + body)
+            != session::recordCrc(buf.constData(), body))
+        return false;
+    return session::decodeFrame(buf.constData() + session::kRecordPrefix, body, out);
+}
+
+FrameRecord CaptureStore::frame(quint64 row) const
+{
+    FrameRecord f;
+    if (!readFrame(row, &f))
+        return FrameRecord();
+    return f;
+}
+
+int CaptureStore::connectionCount() const
+{
+    QReadLocker lk(&d->connLock);
+    return int(d->conns.size());
+}
+
+ConnectionInfo CaptureStore::connectionAt(int index) const
+{
+    QReadLocker lk(&d->connLock);
+    if (index < 0 || size_t(index) >= d->conns.size())
+        return ConnectionInfo();
+    return d->conns[size_t(index)];
+}
+
+ConnectionInfo CaptureStore::connection(quint64 id) const
+{
+    QReadLocker lk(&d->connLock);
+    const auto it = d->connIndex.constFind(id);
+    if (it == d->connIndex.constEnd())
+        return ConnectionInfo();
+    return d->conns[size_t(*it)];
+}
+
+QList<ConnectionInfo> CaptureStore::connections() const
+{
+    QReadLocker lk(&d->connLock);
+    return QList<ConnectionInfo>(d->conns.begin(), d->conns.end());
+}
+
+CaptureTotals CaptureStore::totals() const
+{
+    std::lock_guard<std::mutex> lk(d->statsMutex);
+    return d->totals;
+}
+
+quint64 CaptureStore::droppedFrames() const { return d->dropped.load(); }
+
+quint64 CaptureStore::indexMemoryBytes() const { return d->index.memoryBytes(); }
+
+} // namespace wslens

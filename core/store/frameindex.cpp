@@ -1,0 +1,43 @@
+#include "store/frameindex.h"
+
+#include <cstring>
+
+namespace wslens {
+
+FrameIndex::FrameIndex() : m_chunks(new IndexEntry *[kMaxChunks]())
+{
+}
+
+FrameIndex::~FrameIndex()
+{
+    for (quint64 i = 0; i < m_allocatedChunks; ++i)
+        delete[] m_chunks[i];
+}
+
+quint64 FrameIndex::append(const IndexEntry *entries, quint64 n)
+{
+    quint64 row = m_size.load(std::memory_order_relaxed);
+    quint64 done = 0;
+    while (done < n && row < kMaxRows) {
+        const quint64 chunk = row >> kChunkBits;
+        if (chunk >= m_allocatedChunks) {
+            // default-initialised: pages are only touched as rows are written
+            m_chunks[chunk] = new IndexEntry[kChunkSize];
+            m_allocatedChunks = chunk + 1;
+        }
+        const quint64 inChunk = row & (kChunkSize - 1);
+        const quint64 count = qMin(n - done, kChunkSize - inChunk);
+        std::memcpy(m_chunks[chunk] + inChunk, entries + done, size_t(count * sizeof(IndexEntry)));
+        done += count;
+        row += count;
+    }
+    m_size.store(row, std::memory_order_release);
+    return done;
+}
+
+quint64 FrameIndex::memoryBytes() const
+{
+    return m_allocatedChunks * kChunkSize * sizeof(IndexEntry) + kMaxChunks * sizeof(void *);
+}
+
+} // namespace wslens

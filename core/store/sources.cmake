@@ -1,0 +1,10 @@
+list(APPEND WSLENS_CORE_SOURCES
+  ${CMAKE_CURRENT_LIST_DIR}/capturerecords.h
+  ${CMAKE_CURRENT_LIST_DIR}/sessionformat.h
+  ${CMAKE_CURRENT_LIST_DIR}/sessionformat.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/sessionreader.h
+  ${CMAKE_CURRENT_LIST_DIR}/sessionreader.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/frameindex.h
+  ${CMAKE_CURRENT_LIST_DIR}/frameindex.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/capturestore.h
+  ${CMAKE_CURRENT_LIST_DIR}/capturestore.cpp)
