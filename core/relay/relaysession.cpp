@@ -3,9 +3,11 @@
 #include "relay/closeframe.h"
 
 #include <QCryptographicHash>
+#include <QPointer>
 #include <QTcpSocket>
 #include <QUrl>
 
+#include <sys/socket.h>
 #include <unistd.h>
 
 namespace wslens::relay {
@@ -163,7 +165,13 @@ void RelaySession::onClientReadyRead()
         pump(true);
         break;
     case ClientState::Closing:
-        m_client->readAll(); // discarded: the connection is closing
+        // The connection is closing: late frames (a close reply) are still
+        // recorded; forwardChunk only writes to a side that is still connected.
+        while (m_client && m_client->bytesAvailable() > 0) {
+            const QByteArray chunk = m_client->read(qMin(m_client->bytesAvailable(), kMaxChunk));
+            if (m_wsActive)
+                forwardChunk(true, chunk);
+        }
         break;
     }
 }
@@ -444,7 +452,11 @@ void RelaySession::onUpstreamReadyRead()
         pump(false);
         break;
     case UpstreamState::Closing:
-        m_upstream->readAll();
+        while (m_upstream && m_upstream->bytesAvailable() > 0) {
+            const QByteArray chunk = m_upstream->read(qMin(m_upstream->bytesAvailable(), kMaxChunk));
+            if (m_wsActive)
+                forwardChunk(false, chunk);
+        }
         break;
     }
 }
@@ -573,6 +585,7 @@ void RelaySession::startWebSocket(const HttpHead &response)
 
     m_clientState = ClientState::WebSocket;
     m_upState = UpstreamState::WebSocket;
+    m_wsActive = true;
     if (!m_upBuf.isEmpty()) {
         const QByteArray pending = std::move(m_upBuf);
         m_upBuf = QByteArray();
@@ -632,7 +645,7 @@ void RelaySession::forwardChunk(bool fromClient, const QByteArray &chunk)
     QTcpSocket *dst = destination(fromClient);
     StreamCapture *cap = m_capture[fromClient ? 0 : 1].get();
     qsizetype n = chunk.size();
-    if (cap && m_clientState == ClientState::WebSocket)
+    if (cap && m_wsActive)
         n = cap->process(chunk, nowUs());
     if (dst && dst->state() == QAbstractSocket::ConnectedState) {
         if (n == chunk.size())
@@ -693,7 +706,9 @@ void RelaySession::onClientDisconnected()
         m_clientState = ClientState::Closing;
         m_upState = UpstreamState::Closing;
         closeUpstreamGracefully();
-    } else if (m_clientState != ClientState::Closing) {
+    } else if (m_clientState == ClientState::Closing) {
+        onClientReadyRead(); // record what came last
+    } else {
         if (m_recordOpen && m_closeDetail.isEmpty())
             m_closeDetail = QStringLiteral("client closed the connection during the handshake");
         m_clientState = ClientState::Closing;
@@ -759,8 +774,10 @@ void RelaySession::onUpstreamDisconnected()
         m_upstream->deleteLater();
         m_upstream = nullptr;
         break;
-    case UpstreamState::Connecting:
     case UpstreamState::Closing:
+        onUpstreamReadyRead(); // record what came last
+        break;
+    case UpstreamState::Connecting:
         break;
     }
     maybeFinish();
@@ -773,6 +790,10 @@ void RelaySession::onBytesWritten(bool towardClient)
         return;
     const bool fromClient = !towardClient;
     const int idx = fromClient ? 0 : 1;
+    if (m_halfClosePending[idx] && dst->bytesToWrite() == 0) {
+        shutdownWrite(towardClient);
+        return;
+    }
     if (m_paused[idx] && dst->bytesToWrite() <= m_ctx->config.maxPendingWrite / 2) {
         m_paused[idx] = false;
         if (fromClient)
@@ -848,31 +869,49 @@ void RelaySession::finishRecord(const QString &error)
 
 void RelaySession::closeClientGracefully()
 {
-    if (m_client && m_client->state() != QAbstractSocket::UnconnectedState) {
-        QTimer::singleShot(m_ctx->config.closeLingerMs, this, [this] {
-            if (m_client)
-                m_client->abort();
-        });
-        m_client->disconnectFromHost(); // flushes what is queued, then closes
-    }
-    maybeFinish();
+    closeSide(true);
 }
 
 void RelaySession::closeUpstreamGracefully()
 {
-    if (m_upstream && m_upstream->state() != QAbstractSocket::UnconnectedState) {
-        if (m_upstream->state() != QAbstractSocket::ConnectedState) {
-            m_upstream->disconnect(this);
-            m_upstream->abort();
+    closeSide(false);
+}
+
+void RelaySession::closeSide(bool clientSide)
+{
+    QTcpSocket *s = clientSide ? m_client : m_upstream;
+    if (s && s->state() != QAbstractSocket::UnconnectedState) {
+        if (s->state() != QAbstractSocket::ConnectedState) {
+            if (!clientSide) {
+                s->disconnect(this);
+                s->abort();
+            }
         } else {
-            QTimer::singleShot(m_ctx->config.closeLingerMs, this, [this] {
-                if (m_upstream)
-                    m_upstream->abort();
+            QPointer<QTcpSocket> guard(s);
+            QTimer::singleShot(m_ctx->config.closeLingerMs, this, [guard] {
+                if (guard)
+                    guard->abort();
             });
-            m_upstream->disconnectFromHost();
+            if (m_wsActive) {
+                // WebSocket: send our FIN once everything queued is written, but
+                // keep reading until the peer closes, so its close reply is recorded.
+                m_halfClosePending[clientSide ? 1 : 0] = true;
+                if (s->bytesToWrite() == 0)
+                    shutdownWrite(clientSide);
+            } else {
+                s->disconnectFromHost(); // flushes what is queued, then closes
+            }
         }
     }
     maybeFinish();
+}
+
+void RelaySession::shutdownWrite(bool clientSide)
+{
+    QTcpSocket *s = clientSide ? m_client : m_upstream;
+    m_halfClosePending[clientSide ? 1 : 0] = false;
+    if (s && s->state() == QAbstractSocket::ConnectedState)
+        ::shutdown(int(s->socketDescriptor()), SHUT_WR);
 }
 
 void RelaySession::maybeFinish()

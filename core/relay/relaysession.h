@@ -76,6 +76,8 @@ private:
     void finishRecord(const QString &error);
     void closeClientGracefully();
     void closeUpstreamGracefully();
+    void closeSide(bool clientSide);
+    void shutdownWrite(bool clientSide);
     void maybeFinish();
     QTcpSocket *source(bool fromClient) const;
     QTcpSocket *destination(bool fromClient) const;
@@ -111,10 +113,12 @@ private:
     // WebSocket capture
     std::unique_ptr<StreamCapture> m_capture[2]; // [0] client->server, [1] server->client
     bool m_paused[2] = {false, false};           // reading paused by back-pressure
+    bool m_halfClosePending[2] = {false, false}; // [1]: FIN to the client once flushed, [0]: to the server
     ConnectionInfo m_info;
     bool m_recordOpen = false;
     QString m_closeDetail;
     bool m_strictClosed = false;
+    bool m_wsActive = false; // the upgrade went through: both directions are captured
     bool m_finished = false;
     bool m_clientGone = false;
     bool m_upstreamGone = false;

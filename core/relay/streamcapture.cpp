@@ -95,6 +95,20 @@ void StreamCapture::frameHeader(const FrameHeader &header)
     m_record.header = header;
     m_frameStart = m_nextFrameStart;
     m_frameOpen = true;
+    if (header.payloadLength > m_options.maxFrameSize) {
+        // An absurd length: treat framing as lost; the rest is recorded as
+        // unparsed bytes (shared chunks, nothing accumulated).
+        if (m_record.violation == Violation::None)
+            m_record.violation = Violation::FrameTooLarge;
+        noteStrict(m_record.violation, m_frameStart);
+        m_lost = true;
+        m_lostAt = m_frameStart + header.headerLength;
+        m_frameOpen = false;
+        if (m_sink)
+            m_sink->appendFrame(std::move(m_record));
+        m_record = FrameRecord();
+        return;
+    }
     if (header.payloadLength)
         m_record.payload.reserve(qsizetype(std::min<quint64>(header.payloadLength, kInitialReserve)));
 

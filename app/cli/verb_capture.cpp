@@ -1,0 +1,200 @@
+// wslens capture: run the relay headless and record to a session file (issue 4).
+#include "cli/cli.h"
+
+#include "relay/relay.h"
+#include "store/capturestore.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QSocketNotifier>
+#include <QTimer>
+
+#include <csignal>
+#include <cstdio>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace wslens::cli {
+
+namespace {
+
+const char CaptureUsage[] =
+    "Usage: wslens capture [--listen ADDR:PORT] [--upstream URL] [--save FILE] [--duration SECONDS] [--strict]\n\n"
+    "Runs the relay without a display. With --upstream it is a reverse proxy to that\n"
+    "ws:// URL; without, an HTTP proxy for browsers and tools (CONNECT and absolute-form).\n\n"
+    "Options:\n"
+    "  --listen ADDR:PORT   where to listen (default 127.0.0.1:8080; port 0 picks a free one)\n"
+    "  --upstream URL       reverse-proxy mode: forward every connection to URL (ws://host:port)\n"
+    "  --save FILE          session file to write (default: a new file in the capture folder)\n"
+    "  --duration SECONDS   stop after this many seconds (default: run until SIGINT/SIGTERM)\n"
+    "  --strict             close a peer that breaks the protocol instead of forwarding\n"
+    "  --workers N          connection threads (default 2)\n";
+
+int g_signalPipe[2] = {-1, -1};
+
+extern "C" void onStopSignal(int)
+{
+    const char c = 1;
+    // Only async-signal-safe work here: wake the event loop.
+    [[maybe_unused]] const ssize_t n = ::write(g_signalPipe[1], &c, 1);
+}
+
+bool parseListen(const QString &text, QHostAddress &address, quint16 &port)
+{
+    QString host = text;
+    QString portText;
+    const qsizetype colon = text.lastIndexOf(QLatin1Char(':'));
+    if (colon < 0) {
+        host = QStringLiteral("127.0.0.1");
+        portText = text;
+    } else {
+        host = text.left(colon);
+        portText = text.mid(colon + 1);
+    }
+    if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']')))
+        host = host.mid(1, host.size() - 2);
+    if (host.isEmpty() || host == QLatin1String("localhost"))
+        host = QStringLiteral("127.0.0.1");
+    bool ok = false;
+    const uint p = portText.toUInt(&ok);
+    if (!ok || p > 65535 || !address.setAddress(host))
+        return false;
+    port = quint16(p);
+    return true;
+}
+
+void printLine(const QString &line)
+{
+    std::fprintf(stdout, "%s\n", qPrintable(line));
+    std::fflush(stdout);
+}
+
+} // namespace
+
+int runCapture(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QString());
+    const QCommandLineOption listen(QStringLiteral("listen"), QString(), QStringLiteral("ADDR:PORT"));
+    const QCommandLineOption upstream(QStringLiteral("upstream"), QString(), QStringLiteral("URL"));
+    const QCommandLineOption save(QStringLiteral("save"), QString(), QStringLiteral("FILE"));
+    const QCommandLineOption duration(QStringLiteral("duration"), QString(), QStringLiteral("SECONDS"));
+    const QCommandLineOption strict(QStringLiteral("strict"), QString());
+    const QCommandLineOption workers(QStringLiteral("workers"), QString(), QStringLiteral("N"));
+    parser.addOptions({help, listen, upstream, save, duration, strict, workers});
+    QStringList argv = arguments;
+    argv.prepend(QStringLiteral("wslens capture"));
+    if (!parser.parse(argv)) {
+        std::fprintf(stderr, "wslens capture: %s\n\n%s", qPrintable(parser.errorText()), CaptureUsage);
+        return UsageOrInputError;
+    }
+    if (parser.isSet(help)) {
+        std::fputs(CaptureUsage, stdout);
+        return Success;
+    }
+    if (!parser.positionalArguments().isEmpty())
+        return usageError("capture", QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()));
+
+    relay::RelayConfig config;
+    config.listenPort = 8080;
+    if (parser.isSet(listen) && !parseListen(parser.value(listen), config.listenAddress, config.listenPort))
+        return usageError("capture", QStringLiteral("--listen needs ADDR:PORT, e.g. 127.0.0.1:8080"));
+    if (parser.isSet(upstream)) {
+        config.mode = relay::RelayMode::ReverseProxy;
+        config.upstream = QUrl(parser.value(upstream), QUrl::StrictMode);
+    } else {
+        config.mode = relay::RelayMode::ExplicitProxy;
+    }
+    config.strict = parser.isSet(strict);
+    if (parser.isSet(workers)) {
+        bool ok = false;
+        config.workerThreads = parser.value(workers).toInt(&ok);
+        if (!ok)
+            return usageError("capture", QStringLiteral("--workers needs a number"));
+    }
+    double seconds = 0;
+    if (parser.isSet(duration)) {
+        bool ok = false;
+        seconds = parser.value(duration).toDouble(&ok);
+        if (!ok || seconds <= 0 || seconds > 1e7)
+            return usageError("capture", QStringLiteral("--duration needs a positive number of seconds"));
+    }
+    const QString problem = relay::Relay::checkConfig(config);
+    if (!problem.isEmpty())
+        return usageError("capture", problem);
+
+    CaptureStore store;
+    if (!store.create(parser.value(save))) {
+        std::fprintf(stderr, "wslens capture: cannot create the session file: %s\n", qPrintable(store.errorString()));
+        return Failure;
+    }
+
+    // SIGINT/SIGTERM: the handler writes to a pipe; the event loop reads it.
+    if (::pipe2(g_signalPipe, O_CLOEXEC | O_NONBLOCK) != 0) {
+        std::perror("wslens capture: pipe");
+        return Failure;
+    }
+    QSocketNotifier notifier(g_signalPipe[0], QSocketNotifier::Read);
+    QObject::connect(&notifier, &QSocketNotifier::activated, QCoreApplication::instance(), [] {
+        char buf[16];
+        while (::read(g_signalPipe[0], buf, sizeof buf) > 0) {
+        }
+        QCoreApplication::quit();
+    });
+    struct sigaction sa = {};
+    sa.sa_handler = onStopSignal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+
+    relay::Relay relay;
+    relay.setConfig(config);
+    relay.setCaptureSink(&store);
+    QObject::connect(&relay, &relay::Relay::warning, &relay,
+                     [](const QString &w) { std::fprintf(stderr, "wslens capture: warning: %s\n", qPrintable(w)); });
+    int opened = 0;
+    QObject::connect(&relay, &relay::Relay::connectionOpened, &relay,
+                     [&opened](quint64 id, const QString &url, const QString &client) {
+                         ++opened;
+                         printLine(QStringLiteral("opened #%1 %2 from %3").arg(id).arg(url, client));
+                     });
+    QObject::connect(&relay, &relay::Relay::connectionClosed, &relay,
+                     [](quint64 id, const QString &url, const QString &detail) {
+                         printLine(QStringLiteral("closed #%1 %2: %3").arg(id).arg(url, detail));
+                     });
+    if (!relay.start()) {
+        std::fprintf(stderr, "wslens capture: %s\n", qPrintable(relay.errorString()));
+        store.close();
+        return Failure;
+    }
+    if (config.mode == relay::RelayMode::ReverseProxy)
+        std::fprintf(stderr, "wslens capture: reverse proxy to %s\n", qPrintable(config.upstream.toString()));
+    else
+        std::fprintf(stderr, "wslens capture: HTTP proxy; set your browser's proxy to %s\n",
+                     qPrintable(relay.proxyAddress()));
+    std::fprintf(stderr, "wslens capture: recording to %s\n", qPrintable(store.filePath()));
+    printLine(QStringLiteral("listening on ") + relay.proxyAddress());
+
+    if (seconds > 0)
+        QTimer::singleShot(qint64(seconds * 1000), QCoreApplication::instance(), &QCoreApplication::quit);
+    QCoreApplication::exec();
+
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    relay.stop();
+    // Let the queued "closed" lines of the connections just stopped print.
+    QCoreApplication::processEvents();
+    store.close();
+    const CaptureTotals totals = store.totals();
+    printLine(QStringLiteral("stopped: %1 connections, %2 frames; session file %3")
+                  .arg(opened)
+                  .arg(totals.frames)
+                  .arg(store.filePath()));
+    ::close(g_signalPipe[0]);
+    ::close(g_signalPipe[1]);
+    return store.errorString().isEmpty() ? Success : Failure;
+}
+
+} // namespace wslens::cli
