@@ -24,3 +24,9 @@ list(APPEND WSLENS_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/handshake.h
   ${CMAKE_CURRENT_LIST_DIR}/handshake.cpp
 )
+list(APPEND WSLENS_CORE_SOURCES
+  ${CMAKE_CURRENT_LIST_DIR}/permessagedeflate.h
+  ${CMAKE_CURRENT_LIST_DIR}/permessagedeflate.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/deflatecodec.h
+  ${CMAKE_CURRENT_LIST_DIR}/deflatecodec.cpp
+)
