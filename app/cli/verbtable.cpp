@@ -6,12 +6,16 @@ namespace wslens::cli {
 // (Add new verbs to both lists below.)
 int runCa(const QStringList &arguments);
 int runCapture(const QStringList &arguments);
+int runServe(const QStringList &arguments);
+int runSend(const QStringList &arguments);
 
 const Verb *verbTable()
 {
     static const Verb verbs[] = {
         {"ca", "export, locate or regenerate the local CA used for wss:// interception", runCa},
         {"capture", "run the relay headless and record WebSocket traffic to a session file", runCapture},
+        {"serve", "run the built-in WebSocket test server (echo, broadcast or scripted)", runServe},
+        {"send", "connect to a WebSocket server, send messages or raw frames, print the replies", runSend},
         {nullptr, nullptr, nullptr},
     };
     return verbs;

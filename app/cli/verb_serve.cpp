@@ -1,0 +1,205 @@
+// wslens serve: the built-in test server, headless (issue 7).
+#include "cli/cli.h"
+
+#include "endpoints/serverscript.h"
+#include "endpoints/wsserver.h"
+#include "store/capturestore.h"
+
+#include <QCoreApplication>
+#include <QFile>
+#include <QHostAddress>
+#include <QSocketNotifier>
+
+#include <csignal>
+#include <cstdio>
+#include <memory>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace wslens::cli {
+
+namespace {
+
+const char ServeUsage[] =
+    "Usage:\n"
+    "  wslens serve [--listen ADDR:PORT] (--echo | --broadcast | --script FILE) [options]\n\n"
+    "Runs the built-in WebSocket server until SIGINT or SIGTERM. Prints\n"
+    "\"listening on HOST:PORT\" once it listens (port 0 picks a free port).\n\n"
+    "Options:\n"
+    "  --listen ADDR:PORT     address to listen on (default 127.0.0.1:9001; [::1]:0 for IPv6)\n"
+    "  --echo                 send every message back to its sender\n"
+    "  --broadcast            send every message to all other clients\n"
+    "  --script FILE          scripted behaviour (JSON, see docs/SCRIPTS.md)\n"
+    "  --subprotocol P        accept subprotocol P (repeatable, in preference order)\n"
+    "  --no-deflate           refuse permessage-deflate offers\n"
+    "  --allow-origin ORIGIN  accept only this Origin (repeatable; default: any)\n"
+    "  --save FILE            capture every frame into the session file FILE\n";
+
+int g_signalPipe[2] = {-1, -1};
+
+void onSignal(int)
+{
+    const char c = 1;
+    [[maybe_unused]] const auto n = ::write(g_signalPipe[1], &c, 1);
+}
+
+bool parseListen(const QString &text, QHostAddress *address, quint16 *port)
+{
+    const qsizetype colon = text.lastIndexOf(QLatin1Char(':'));
+    if (colon <= 0)
+        return false;
+    QString host = text.left(colon);
+    if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']')))
+        host = host.mid(1, host.size() - 2);
+    bool ok = false;
+    const uint p = text.mid(colon + 1).toUInt(&ok);
+    if (!ok || p > 65535)
+        return false;
+    if (host == QLatin1String("localhost"))
+        *address = QHostAddress(QHostAddress::LocalHost);
+    else if (!address->setAddress(host))
+        return false;
+    *port = quint16(p);
+    return true;
+}
+
+} // namespace
+
+int runServe(const QStringList &arguments)
+{
+    QHostAddress address(QHostAddress::LocalHost);
+    quint16 port = 9001;
+    QString mode;
+    QString scriptFile;
+    QString saveFile;
+    endpoints::ServerOptions options;
+    for (qsizetype i = 0; i < arguments.size(); ++i) {
+        const QString &a = arguments.at(i);
+        const auto next = [&](QString *value) {
+            if (i + 1 >= arguments.size())
+                return false;
+            *value = arguments.at(++i);
+            return true;
+        };
+        QString value;
+        if (a == QLatin1String("-h") || a == QLatin1String("--help")) {
+            std::fputs(ServeUsage, stdout);
+            return Success;
+        } else if (a == QLatin1String("--listen")) {
+            if (!next(&value) || !parseListen(value, &address, &port))
+                return usageError("serve", QStringLiteral("--listen needs ADDR:PORT (e.g. 127.0.0.1:0)"));
+        } else if (a == QLatin1String("--echo") || a == QLatin1String("--broadcast")) {
+            if (!mode.isEmpty())
+                return usageError("serve", QStringLiteral("give only one of --echo, --broadcast, --script"));
+            mode = a.mid(2);
+        } else if (a == QLatin1String("--script")) {
+            if (!mode.isEmpty())
+                return usageError("serve", QStringLiteral("give only one of --echo, --broadcast, --script"));
+            if (!next(&scriptFile))
+                return usageError("serve", QStringLiteral("--script needs a FILE"));
+            mode = QStringLiteral("script");
+        } else if (a == QLatin1String("--subprotocol")) {
+            if (!next(&value) || value.isEmpty())
+                return usageError("serve", QStringLiteral("--subprotocol needs a name"));
+            options.subprotocols.append(value.toLatin1());
+        } else if (a == QLatin1String("--no-deflate")) {
+            options.deflate = false;
+        } else if (a == QLatin1String("--allow-origin")) {
+            if (!next(&value) || value.isEmpty())
+                return usageError("serve", QStringLiteral("--allow-origin needs an origin"));
+            options.allowedOrigins.append(value.toLatin1());
+        } else if (a == QLatin1String("--save")) {
+            if (!next(&saveFile) || saveFile.isEmpty())
+                return usageError("serve", QStringLiteral("--save needs a FILE"));
+        } else {
+            return usageError("serve", QStringLiteral("unknown argument '%1' (see 'wslens serve --help')").arg(a));
+        }
+    }
+    if (mode.isEmpty())
+        return usageError("serve", QStringLiteral("choose --echo, --broadcast or --script FILE"));
+
+    if (mode == QLatin1String("script")) {
+        QFile file(scriptFile);
+        if (!file.open(QIODevice::ReadOnly))
+            return usageError("serve", QStringLiteral("cannot read %1: %2").arg(scriptFile, file.errorString()));
+        endpoints::ServerScript script;
+        QString error;
+        if (!endpoints::parseServerScript(file.read(4 * 1024 * 1024), &script, &error))
+            return usageError("serve", QStringLiteral("%1: %2").arg(scriptFile, error));
+        options.behaviour = [script]() { return endpoints::makeScriptBehaviour(script); };
+    } else if (mode == QLatin1String("broadcast")) {
+        options.behaviour = []() { return endpoints::makeBroadcastBehaviour(); };
+    } else {
+        options.behaviour = []() { return endpoints::makeEchoBehaviour(); };
+    }
+
+    std::unique_ptr<CaptureStore> store;
+    if (!saveFile.isEmpty()) {
+        store = std::make_unique<CaptureStore>();
+        if (!store->create(saveFile)) {
+            std::fprintf(stderr, "wslens serve: cannot create %s: %s\n", qPrintable(saveFile),
+                         qPrintable(store->errorString()));
+            return UsageOrInputError;
+        }
+        options.capture = store.get();
+    }
+
+    options.address = address;
+    options.port = port;
+    endpoints::WsServer server;
+    QString error;
+    if (!server.listen(options, &error)) {
+        std::fprintf(stderr, "wslens serve: cannot listen on %s:%u: %s\n", qPrintable(address.toString()),
+                     unsigned(port), qPrintable(error));
+        return UsageOrInputError;
+    }
+
+    QObject::connect(&server, &endpoints::WsServer::connectionOpened, &server,
+                     [](quint64 id, const ConnectionInfo &info) {
+                         std::fprintf(stderr, "connection %llu opened from %s\n", static_cast<unsigned long long>(id),
+                                      qPrintable(info.clientEndpoint));
+                     });
+    QObject::connect(&server, &endpoints::WsServer::connectionClosed, &server,
+                     [](quint64 id, int peer, int local, const QString &err) {
+                         std::fprintf(stderr, "connection %llu closed (peer %d, ours %d)%s%s\n",
+                                      static_cast<unsigned long long>(id), peer, local, err.isEmpty() ? "" : ": ",
+                                      qPrintable(err));
+                     });
+    QObject::connect(&server, &endpoints::WsServer::handshakeRejected, &server,
+                     [](const QString &peer, const QString &reason) {
+                         std::fprintf(stderr, "handshake from %s rejected: %s\n", qPrintable(peer), qPrintable(reason));
+                     });
+
+    // SIGINT/SIGTERM -> self-pipe -> quit the event loop.
+    if (::pipe(g_signalPipe) != 0) {
+        std::perror("wslens serve: pipe");
+        return Failure;
+    }
+    ::fcntl(g_signalPipe[1], F_SETFL, O_NONBLOCK);
+    QSocketNotifier notifier(g_signalPipe[0], QSocketNotifier::Read);
+    QObject::connect(&notifier, &QSocketNotifier::activated, &notifier, []() { QCoreApplication::quit(); });
+    struct sigaction sa = {};
+    sa.sa_handler = onSignal;
+    sigemptyset(&sa.sa_mask);
+    ::sigaction(SIGINT, &sa, nullptr);
+    ::sigaction(SIGTERM, &sa, nullptr);
+
+    const QString host = server.serverAddress().protocol() == QAbstractSocket::IPv6Protocol
+        ? QLatin1Char('[') + server.serverAddress().toString() + QLatin1Char(']')
+        : server.serverAddress().toString();
+    std::printf("listening on %s:%u\n", qPrintable(host), unsigned(server.serverPort()));
+    std::fflush(stdout);
+
+    QCoreApplication::exec();
+
+    server.stop();
+    if (store)
+        store->close();
+    ::close(g_signalPipe[0]);
+    ::close(g_signalPipe[1]);
+    std::fprintf(stderr, "wslens serve: stopped\n");
+    return Success;
+}
+
+} // namespace wslens::cli
