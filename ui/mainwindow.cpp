@@ -3,6 +3,9 @@
 #include "common/version.h"
 #include "data/exporter.h"
 #include "data/memorycapture.h"
+#include "data/storecapture.h"
+#include "demo/demorunner.h"
+#include "store/capturestore.h"
 #include "detail/formatting.h"
 #include "detail/framedetailview.h"
 #include "filter/filterrunner.h"
@@ -33,6 +36,8 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QProgressDialog>
+#include <QThread>
 #include <QSaveFile>
 #include <QSettings>
 #include <QStackedWidget>
@@ -57,7 +62,7 @@ QString settingsKey(const char *key)
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
-    , m_live(std::make_unique<MemoryCapture>())
+    , m_placeholder(std::make_unique<MemoryCapture>())
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/wslens.svg")));
@@ -68,6 +73,11 @@ MainWindow::MainWindow(QWidget *parent)
     m_timelineModel = new TimelineModel(this);
     m_connectionModel = new ConnectionModel(this);
     m_relay = createRelayControl(this);
+    m_demo = new DemoRunner(this);
+    connect(m_demo, &DemoRunner::failed, this, [this](const QString &message) {
+        QMessageBox::warning(this, tr("Demo"), tr("The demo stopped: %1").arg(message));
+    });
+    connect(m_demo, &DemoRunner::finished, this, [this] { statusBar()->showMessage(tr("Demo finished"), 5000); });
     connect(m_relay, &RelayControl::stateChanged, this, &MainWindow::updateRelayUi);
 
     createActions();
@@ -88,8 +98,18 @@ MainWindow::MainWindow(QWidget *parent)
 
 MainWindow::~MainWindow()
 {
-    // Views go before the models and the capture they show.
+    // Producers first (they write into the capture), then the filter worker.
+    m_demo->stop();
+    m_relay->stop();
+    if (m_loadCancel)
+        m_loadCancel->store(true);
+    for (const QPointer<QThread> &t : std::as_const(m_workers))
+        if (t)
+            t->wait();
     m_filterRunner.reset();
+    m_timelineModel->setSource(nullptr);
+    m_connectionModel->setSource(nullptr);
+    m_chart->setSource(nullptr);
 }
 
 QAction *MainWindow::action(const QString &objectName) const
@@ -97,9 +117,19 @@ QAction *MainWindow::action(const QString &objectName) const
     return findChild<QAction *>(objectName);
 }
 
-CaptureSink *MainWindow::liveSink() const
+CaptureSink *MainWindow::liveSink()
 {
-    return m_live.get();
+    if (m_live && m_source == m_live)
+        return m_live->sink();
+    auto store = std::make_unique<CaptureStore>();
+    if (!store->create() && !store->createTemporary()) {
+        QMessageBox::warning(this, tr("Capture"), tr("Cannot create a capture file: %1").arg(store->errorString()));
+        return nullptr;
+    }
+    auto capture = std::make_unique<StoreCapture>(std::move(store));
+    StoreCapture *live = capture.get();
+    adoptCapture(std::move(capture), true, QString());
+    return live->sink();
 }
 
 // ---------------------------------------------------------------- structure
@@ -388,12 +418,54 @@ void MainWindow::createStatusBar()
 
 void MainWindow::setCapture(CaptureSource *source, const QString &title)
 {
-    if (!source) {
-        source = m_live.get();
-        m_title.clear();
-    } else {
-        m_title = title;
+    m_demo->stop();
+    m_relay->stop();
+    showSource(source ? source : m_placeholder.get(), title);
+    retireOwned();
+    m_live = nullptr;
+}
+
+void MainWindow::retireOwned()
+{
+    if (!m_owned)
+        return;
+    bool busy = false;
+    for (const QPointer<QThread> &t : std::as_const(m_workers))
+        busy = busy || (t && t->isRunning());
+    if (busy)
+        m_retired.push_back(std::move(m_owned)); // a worker still uses its store
+    m_owned.reset();
+}
+
+void MainWindow::startWorker(QThread *thread)
+{
+    m_workers.append(thread);
+    connect(thread, &QThread::finished, this, [this, thread] {
+        m_workers.removeAll(thread);
+        m_workers.removeAll(nullptr);
+        if (m_workers.isEmpty())
+            m_retired.clear();
+        thread->deleteLater();
+    });
+    thread->start();
+}
+
+void MainWindow::adoptCapture(std::unique_ptr<CaptureSource> capture, bool live, const QString &title)
+{
+    // Whatever records into the old capture stops before it goes away.
+    if (m_live) {
+        m_demo->stop();
+        m_relay->stop();
     }
+    showSource(capture.get(), title);
+    retireOwned(); // the old one goes after the views left it
+    m_owned = std::move(capture);
+    m_live = live ? static_cast<StoreCapture *>(m_owned.get()) : nullptr;
+}
+
+void MainWindow::showSource(CaptureSource *source, const QString &title)
+{
+    m_title = title;
     if (m_source)
         disconnect(m_source, nullptr, this, nullptr);
     m_filterRunner.reset();
@@ -625,11 +697,12 @@ void MainWindow::exportSelection(bool har)
 
 void MainWindow::clearCapture()
 {
-    if (m_source != m_live.get()) {
-        setCapture(nullptr);
-        return;
-    }
-    m_live->clear();
+    // A new, empty capture; the old session file stays on disk. A running
+    // relay continues into the new capture (its open connections end).
+    const bool relayWasRunning = m_relay->state() == RelayControl::State::Running;
+    setCapture(nullptr);
+    if (relayWasRunning)
+        startRelay();
 }
 
 // ---------------------------------------------------------------- relay
@@ -672,9 +745,10 @@ void MainWindow::startRelay()
         if (answer != QMessageBox::Yes)
             return;
     }
-    if (m_source != m_live.get())
-        setCapture(nullptr); // live traffic goes to the live capture
-    m_relay->start(s, liveSink());
+    CaptureSink *sink = liveSink(); // live traffic goes to the live capture
+    if (!sink)
+        return;
+    m_relay->start(s, sink);
     updateRelayUi();
 }
 
@@ -686,12 +760,15 @@ void MainWindow::stopRelay()
 
 void MainWindow::startDemo()
 {
-    if (!m_relay->isAvailable()) {
-        QMessageBox::information(this, tr("Demo"), tr("The demo needs the relay engine and the local server and client. %1")
-                                                        .arg(m_relay->unavailableReason()));
+    m_demo->stop();
+    CaptureSink *sink = liveSink();
+    if (!sink)
+        return;
+    if (!m_demo->start(sink)) {
+        QMessageBox::warning(this, tr("Demo"), tr("The demo could not start: %1").arg(m_demo->errorString()));
         return;
     }
-    startRelay();
+    statusBar()->showMessage(tr("Demo: echo server behind a relay on %1, two clients talking").arg(m_demo->relayAddress()), 8000);
 }
 
 void MainWindow::updateRelayUi()
@@ -744,13 +821,109 @@ void MainWindow::openFile(const QString &path)
         QMessageBox::warning(this, tr("Open"), tr("%1 does not exist or is not a file.").arg(path));
         return;
     }
+    if (m_loading && m_loadCancel)
+        m_loadCancel->store(true);
+    if (info.suffix().compare(QLatin1String("har"), Qt::CaseInsensitive) == 0) {
+        openHar(info.absoluteFilePath());
+        return;
+    }
+    // The store indexes on a worker thread; rows appear while it runs.
+    auto store = std::make_unique<CaptureStore>();
+    CaptureStore *raw = store.get();
+    adoptCapture(std::make_unique<StoreCapture>(std::move(store)), false, info.fileName());
     addRecentFile(info.absoluteFilePath());
-    statusBar()->showMessage(tr("Opening %1 is not supported by this build yet").arg(path), 5000);
+
+    m_loading = true;
+    auto cancel = std::make_shared<std::atomic<bool>>(false);
+    auto done = std::make_shared<std::atomic<qint64>>(0);
+    auto total = std::make_shared<std::atomic<qint64>>(info.size());
+    m_loadCancel = cancel;
+    auto *progress = new QProgressDialog(tr("Opening %1…").arg(info.fileName()), tr("Cancel"), 0, 1000, this);
+    progress->setObjectName(QStringLiteral("loadProgress"));
+    progress->setWindowModality(Qt::WindowModal);
+    progress->setMinimumDuration(400);
+    progress->setAutoClose(false);
+    progress->setAutoReset(false);
+    connect(progress, &QProgressDialog::canceled, this, [cancel] { cancel->store(true); });
+    auto *poll = new QTimer(progress);
+    connect(poll, &QTimer::timeout, progress, [progress, done, total] {
+        const qint64 t = qMax<qint64>(1, total->load());
+        progress->setValue(int(qMin<qint64>(1000, done->load() * 1000 / t)));
+    });
+    poll->start(50);
+
+    const QPointer<MainWindow> self(this);
+    QThread *worker = QThread::create([raw, path = info.absoluteFilePath(), cancel, done, total, self, progress] {
+        CaptureStore::OpenOptions options;
+        options.cancel = cancel.get();
+        options.progress = [done, total](qint64 d, qint64 t) {
+            done->store(d);
+            total->store(t);
+        };
+        const bool ok = raw->open(path, options);
+        const QString error = raw->errorString();
+        const QString warning = raw->warningString();
+        QMetaObject::invokeMethod(qApp, [self, ok, error, warning, cancel, progress, raw] {
+            if (!self)
+                return;
+            delete progress;
+            self->m_loading = false;
+            auto *capture = qobject_cast<StoreCapture *>(self->m_owned.get());
+            if (!capture || capture->store() != raw)
+                return; // another file replaced it meanwhile
+            capture->catchUp();
+            if (!ok && !cancel->load()) {
+                QMessageBox::warning(self, tr("Open"), tr("Cannot open the capture: %1").arg(error));
+                self->setCapture(nullptr);
+            } else if (cancel->load()) {
+                self->statusBar()->showMessage(tr("Loading cancelled; showing what was read"), 8000);
+            } else if (!warning.isEmpty()) {
+                self->statusBar()->showMessage(warning, 10000);
+            }
+            self->updateStatus();
+        }, Qt::QueuedConnection);
+    });
+    startWorker(worker);
+}
+
+void MainWindow::openHar(const QString &path)
+{
+    QMessageBox::information(this, tr("Open"),
+                             tr("%1 is a HAR file. Convert it with `wslens import FILE.har -o FILE.wslens` and open the result.")
+                                 .arg(QFileInfo(path).fileName()));
 }
 
 void MainWindow::saveAs()
 {
-    statusBar()->showMessage(tr("Saving needs the capture store, which this build does not have yet"), 5000);
+    auto *capture = qobject_cast<StoreCapture *>(m_owned.get());
+    if (!capture || m_source != capture) {
+        statusBar()->showMessage(tr("Nothing to save"), 5000);
+        return;
+    }
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save capture"), QString(), tr("wslens sessions (*.wslens)"));
+    if (path.isEmpty())
+        return;
+    CaptureStore *store = capture->store();
+    const QPointer<MainWindow> self(this);
+    statusBar()->showMessage(tr("Saving…"));
+    QThread *worker = QThread::create([store, path, self] {
+        const bool ok = store->saveAs(path);
+        const QString error = store->errorString();
+        QMetaObject::invokeMethod(qApp, [self, ok, error, path] {
+            if (!self)
+                return;
+            if (!ok) {
+                QMessageBox::warning(self, tr("Save"), tr("Cannot save to %1: %2").arg(path, error));
+                return;
+            }
+            self->addRecentFile(path);
+            self->m_title = QFileInfo(path).fileName();
+            self->updateTitle();
+            self->updateStatus();
+            self->statusBar()->showMessage(tr("Saved to %1").arg(path), 5000);
+        }, Qt::QueuedConnection);
+    });
+    startWorker(worker);
 }
 
 void MainWindow::addRecentFile(const QString &path)

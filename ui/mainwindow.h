@@ -5,8 +5,12 @@
 #include "relay/relaycontrol.h"
 
 #include <QMainWindow>
+#include <QPointer>
+#include <QThread>
 
+#include <atomic>
 #include <memory>
+#include <vector>
 
 class QAction;
 class QComboBox;
@@ -24,7 +28,9 @@ class EmptyState;
 class FilterBar;
 class FilterRunner;
 class FrameDetailView;
+class DemoRunner;
 class MemoryCapture;
+class StoreCapture;
 class TimelineModel;
 class TimelineView;
 class TrafficChart;
@@ -39,12 +45,15 @@ public:
     // Opens a session or HAR file; reports errors in the window.
     void openFile(const QString &path);
 
-    // Shows another capture (the window does not take ownership). nullptr
-    // returns to the window's own live capture.
+    // Shows a capture the window does not own (tests, tools). nullptr returns
+    // to an empty live capture.
     void setCapture(CaptureSource *source, const QString &title = QString());
     CaptureSource *capture() const { return m_source; }
-    // Where the relay and the demo record to.
-    CaptureSink *liveSink() const;
+    // The live capture the relay and the demo record into; created (a new
+    // session file in the default capture folder) when there is none.
+    CaptureSink *liveSink();
+    bool isLoading() const { return m_loading; }
+    DemoRunner *demo() const { return m_demo; }
 
     TimelineModel *timelineModel() const { return m_timelineModel; }
     TimelineView *timelineView() const { return m_timeline; }
@@ -68,6 +77,11 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
+    void adoptCapture(std::unique_ptr<CaptureSource> capture, bool live, const QString &title);
+    void showSource(CaptureSource *source, const QString &title);
+    void openHar(const QString &path);
+    void startWorker(QThread *thread);
+    void retireOwned();
     void createActions();
     void createMenus();
     void createCentral();
@@ -103,8 +117,17 @@ private:
     QList<qsizetype> selectedSourceIndexes() const;
     RelaySettings relaySettingsFromUi() const;
 
-    std::unique_ptr<MemoryCapture> m_live; // the window's own capture until a store-backed one exists
-    CaptureSource *m_source = nullptr;
+    std::unique_ptr<MemoryCapture> m_placeholder; // empty capture shown before anything is captured
+    std::unique_ptr<CaptureSource> m_owned;       // live capture or opened file
+    StoreCapture *m_live = nullptr;               // m_owned when it is the live capture
+    CaptureSource *m_source = nullptr;            // what the views show
+    DemoRunner *m_demo = nullptr;
+    bool m_loading = false;
+    std::shared_ptr<std::atomic<bool>> m_loadCancel;
+    // Worker threads using a store (open, save); captures replaced while one
+    // runs are kept in m_retired until they all finished.
+    QList<QPointer<QThread>> m_workers;
+    std::vector<std::unique_ptr<CaptureSource>> m_retired;
     QString m_title;
 
     TimelineModel *m_timelineModel = nullptr;

@@ -1,19 +1,69 @@
-// The main window shell: menus and the About box.
+// The main window: menus, the first-run empty state, opening a fixture session
+// written through the store API, rows, selection, the detail views, filters
+// from the filter bar, and the layout kept in QSettings.
+#include "detail/framedetailview.h"
+#include "filter/filterrunner.h"
 #include "mainwindow.h"
+#include "models/connectionmodel.h"
+#include "models/timelinemodel.h"
+#include "store/capturestore.h"
+#include "views/timelineview.h"
+#include "widgets/emptystate.h"
+#include "widgets/filterbar.h"
 
-#include <QtTest>
+#include "../ui/uitestdata.h"
+
+#include <QDockWidget>
+#include <QHeaderView>
+#include <QPushButton>
+#include <QLineEdit>
 #include <QMenuBar>
+#include <QPlainTextEdit>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QToolButton>
+#include <QTreeWidget>
+#include <QtTest>
+
+using namespace wslens;
+using namespace wslens::ui;
 
 class TestMainWindow : public QObject
 {
     Q_OBJECT
 private slots:
+    void initTestCase();
     void hasTopLevelMenus();
+    void emptyStateShowsProxySettings();
+    void opensFixtureSession();
+    void filterBarFilters();
+    void shortcutsExist();
+    void layoutIsRemembered();
+
+private:
+    QTemporaryDir m_dir;
+    QString m_fixture;
 };
+
+void TestMainWindow::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("wslens-tests"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
+    QSettings().clear();
+    QVERIFY(m_dir.isValid());
+    m_fixture = m_dir.filePath(QStringLiteral("fixture.wslens"));
+    CaptureStore store;
+    QVERIFY2(store.create(m_fixture), qPrintable(store.errorString()));
+    uitest::fill(store);
+    store.close();
+}
 
 void TestMainWindow::hasTopLevelMenus()
 {
-    wslens::ui::MainWindow window;
+    MainWindow window;
     window.show();
     QStringList titles;
     const auto actions = window.menuBar()->actions();
@@ -21,6 +71,141 @@ void TestMainWindow::hasTopLevelMenus()
         titles << a->text().remove(QLatin1Char('&'));
     QCOMPARE(titles, (QStringList{QStringLiteral("File"), QStringLiteral("Capture"),
                                   QStringLiteral("View"), QStringLiteral("Help")}));
+}
+
+void TestMainWindow::emptyStateShowsProxySettings()
+{
+    MainWindow window;
+    window.show();
+    QVERIFY(window.isShowingEmptyState());
+    const QString text = window.emptyState()->instructionsText();
+    QVERIFY2(text.contains(QStringLiteral("--proxy-server=http://127.0.0.1:8080")), qPrintable(text));
+    QVERIFY(text.contains(QStringLiteral("Manual proxy configuration")));
+    QVERIFY(window.findChild<QPushButton *>(QStringLiteral("emptyDemo")));
+    auto *address = window.findChild<QLineEdit *>(QStringLiteral("relayClientAddress"));
+    QVERIFY(address);
+    QCOMPARE(address->text(), QStringLiteral("http://127.0.0.1:8080"));
+    QCOMPARE(window.windowTitle(), QStringLiteral("wslens"));
+}
+
+void TestMainWindow::opensFixtureSession()
+{
+    MainWindow window;
+    window.show();
+    window.openFile(m_fixture);
+    QTRY_VERIFY_WITH_TIMEOUT(!window.isLoading(), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(window.timelineModel()->rowCount(), uitest::kFrames, 5000);
+    QVERIFY(!window.isShowingEmptyState());
+    QVERIFY2(window.windowTitle().startsWith(QStringLiteral("fixture.wslens")), qPrintable(window.windowTitle()));
+    QCOMPARE(window.connectionModel()->rowCount(), 2);
+
+    // first frame: JSON text from the client
+    window.selectRow(0);
+    FrameDetailView *detail = window.detailView();
+    QCOMPARE(detail->textView()->toPlainText(), QStringLiteral("{\"hello\":\"world\",\"n\":[1,2]}"));
+    QVERIFY(detail->jsonView()->toPlainText().contains(QStringLiteral("\"hello\": \"world\"")));
+    QCOMPARE(detail->jsonTree()->topLevelItemCount(), 1);
+    QCOMPARE(detail->jsonTree()->topLevelItem(0)->childCount(), 2);
+    QVERIFY(detail->hexView()->toPlainText().startsWith(QStringLiteral("00000000  7b 22 68 65")));
+    QVERIFY(detail->handshakeView()->toPlainText().startsWith(QStringLiteral("GET /chat HTTP/1.1\nHost: 127.0.0.1:9001")));
+    QVERIFY(detail->handshakeView()->toPlainText().contains(QStringLiteral("HTTP/1.1 101 Switching Protocols")));
+
+    // the frame with a violation names the rule; the Frame tab has every header field
+    window.selectRow(5);
+    QCOMPARE(window.timelineView()->selectionModel()->selectedRows().size(), 1);
+    QStringList fields;
+    QString violation;
+    QTreeWidget *tree = detail->frameFields();
+    for (int i = 0; i < tree->topLevelItemCount(); ++i) {
+        fields << tree->topLevelItem(i)->text(0);
+        if (tree->topLevelItem(i)->text(0) == QLatin1String("Violation"))
+            violation = tree->topLevelItem(i)->text(1);
+    }
+    for (const char *f : {"FIN", "RSV1", "RSV2", "RSV3", "Opcode", "Masked", "Mask key", "Payload length",
+                          "Length encoding", "Header length"})
+        QVERIFY2(fields.contains(QLatin1String(f)), f);
+    QVERIFY2(violation.startsWith(QStringLiteral("reserved-bits-set — RFC 6455 5.2")), qPrintable(violation));
+
+    // close frame text; edited frame shows the original
+    window.selectRow(11);
+    QCOMPARE(detail->textView()->toPlainText(), QStringLiteral("Close: 1000 normal: bye"));
+    window.selectRow(6);
+    QVERIFY(detail->textView()->toPlainText().contains(QStringLiteral("Original")));
+    QCOMPARE(detail->jsonView()->toPlainText(), QString());
+}
+
+void TestMainWindow::filterBarFilters()
+{
+    MainWindow window;
+    window.show();
+    window.openFile(m_fixture);
+    QTRY_VERIFY_WITH_TIMEOUT(!window.isLoading(), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(window.timelineModel()->rowCount(), uitest::kFrames, 5000);
+
+    auto *violations = window.findChild<QToolButton *>(QStringLiteral("filterViolations"));
+    QVERIFY(violations);
+    violations->click();
+    QTRY_COMPARE_WITH_TIMEOUT(window.timelineModel()->rowCount(), 1, 5000);
+    QCOMPARE(window.timelineModel()->sourceIndex(0), 5);
+    violations->click();
+    QTRY_COMPARE_WITH_TIMEOUT(window.timelineModel()->rowCount(), uitest::kFrames, 5000);
+
+    // typing is debounced, then the search applies
+    QTest::keyClicks(window.filterBar()->searchEdit(), QStringLiteral("ping?"));
+    QTRY_COMPARE_WITH_TIMEOUT(window.timelineModel()->rowCount(), 2, 5000);
+    QCOMPARE(window.timelineModel()->sourceIndex(1), 4);
+    // next / previous match walk the matching rows
+    window.action(QStringLiteral("actionNextMatch"))->trigger();
+    QCOMPARE(window.timelineView()->currentIndex().row(), 0);
+    window.action(QStringLiteral("actionNextMatch"))->trigger();
+    QCOMPARE(window.timelineView()->currentIndex().row(), 1);
+    window.action(QStringLiteral("actionPrevMatch"))->trigger();
+    QCOMPARE(window.timelineView()->currentIndex().row(), 0);
+    QCOMPARE(window.detailView()->textView()->toPlainText(), QStringLiteral("ping?"));
+
+    // selecting a connection filters to it
+    window.filterBar()->searchEdit()->clear();
+    QTRY_COMPARE_WITH_TIMEOUT(window.timelineModel()->rowCount(), uitest::kFrames, 5000);
+    window.connectionView()->selectRow(1);
+    QTRY_COMPARE_WITH_TIMEOUT(window.timelineModel()->rowCount(), 4, 5000);
+}
+
+void TestMainWindow::shortcutsExist()
+{
+    MainWindow window;
+    const QList<QPair<QString, QKeySequence>> expected = {
+        {QStringLiteral("actionFind"), QKeySequence(QKeySequence::Find)},
+        {QStringLiteral("actionNextMatch"), QKeySequence(Qt::Key_F3)},
+        {QStringLiteral("actionPrevMatch"), QKeySequence(Qt::SHIFT | Qt::Key_F3)},
+        {QStringLiteral("actionClear"), QKeySequence(Qt::CTRL | Qt::Key_L)},
+        {QStringLiteral("actionRelay"), QKeySequence(Qt::CTRL | Qt::Key_R)},
+        {QStringLiteral("actionStopRelay"), QKeySequence(Qt::CTRL | Qt::Key_E)},
+        {QStringLiteral("actionOpen"), QKeySequence(QKeySequence::Open)},
+    };
+    for (const auto &[name, key] : expected) {
+        QAction *a = window.action(name);
+        QVERIFY2(a, qPrintable(name));
+        QCOMPARE(a->shortcut(), key);
+    }
+}
+
+void TestMainWindow::layoutIsRemembered()
+{
+    {
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.findChild<QDockWidget *>(QStringLiteral("dockTraffic"))->hide();
+        window.timelineView()->horizontalHeader()->resizeSection(TimelineModel::PreviewColumn, 333);
+        window.timelineView()->horizontalHeader()->setStretchLastSection(false);
+        window.timelineView()->horizontalHeader()->resizeSection(TimelineModel::TypeColumn, 77);
+        window.close();
+    }
+    MainWindow again;
+    again.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&again));
+    QVERIFY(!again.findChild<QDockWidget *>(QStringLiteral("dockTraffic"))->isVisible());
+    QCOMPARE(again.timelineView()->horizontalHeader()->sectionSize(TimelineModel::TypeColumn), 77);
 }
 
 QTEST_MAIN(TestMainWindow)

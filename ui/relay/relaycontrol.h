@@ -40,6 +40,7 @@ public:
     virtual QString unavailableReason() const { return {}; }
     virtual void start(const RelaySettings &settings, CaptureSink *sink) = 0;
     virtual void stop() = 0;
+    virtual int activeConnections() const { return 0; }
 
     State state() const { return m_state; }
     quint16 boundPort() const { return m_port; }

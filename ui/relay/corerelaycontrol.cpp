@@ -1,0 +1,75 @@
+// The RelayControl adapter over the relay engine (core/relay/relay.h).
+#include "relay/relaycontrol.h"
+
+#include "relay/relay.h"
+
+#include <QHostAddress>
+#include <QUrl>
+
+namespace wslens::ui {
+
+namespace {
+
+class CoreRelayControl final : public RelayControl
+{
+public:
+    explicit CoreRelayControl(QObject *parent)
+        : RelayControl(parent)
+        , m_relay(new relay::Relay(this))
+    {
+        connect(m_relay, &relay::Relay::stateChanged, this, [this](relay::Relay::State s) {
+            if (s == relay::Relay::State::Stopped && state() != State::Stopped)
+                setState(State::Stopped);
+        });
+    }
+
+    bool isAvailable() const override { return true; }
+
+    void start(const RelaySettings &settings, CaptureSink *sink) override
+    {
+        if (m_relay->isRunning())
+            m_relay->stop();
+        relay::RelayConfig config;
+        config.mode = settings.mode == RelaySettings::Mode::ReverseProxy ? relay::RelayMode::ReverseProxy
+                                                                         : relay::RelayMode::ExplicitProxy;
+        config.listenAddress = settings.listenHost == QLatin1String("localhost") ? QHostAddress(QHostAddress::LocalHost)
+                                                                                 : QHostAddress(settings.listenHost);
+        config.listenPort = settings.listenPort;
+        if (config.mode == relay::RelayMode::ReverseProxy)
+            config.upstream = QUrl(settings.upstream);
+        if (const QString problem = relay::Relay::checkConfig(config); !problem.isEmpty()) {
+            setState(State::Failed, 0, problem);
+            return;
+        }
+        setState(State::Starting);
+        m_relay->setConfig(config);
+        m_relay->setCaptureSink(sink);
+        if (m_relay->start())
+            setState(State::Running, m_relay->listenPort());
+        else
+            setState(State::Failed, 0, m_relay->errorString());
+    }
+
+    void stop() override
+    {
+        if (state() == State::Stopped)
+            return;
+        setState(State::Stopping);
+        m_relay->stop();
+        setState(State::Stopped);
+    }
+
+    int activeConnections() const override { return m_relay->activeConnections(); }
+
+private:
+    relay::Relay *m_relay;
+};
+
+} // namespace
+
+RelayControl *createRelayControl(QObject *parent)
+{
+    return new CoreRelayControl(parent);
+}
+
+} // namespace wslens::ui
