@@ -1,11 +1,21 @@
 #include "store/frameindex.h"
 
+#include <cstdlib>
 #include <cstring>
+#include <new>
 
 namespace wslens {
 
-FrameIndex::FrameIndex() : m_chunks(new IndexEntry *[kMaxChunks]())
+void FrameIndex::FreeDeleter::operator()(IndexEntry **p) const
 {
+    std::free(p);
+}
+
+FrameIndex::FrameIndex()
+    : m_chunks(static_cast<IndexEntry **>(std::calloc(kMaxChunks, sizeof(IndexEntry *))))
+{
+    if (!m_chunks)
+        throw std::bad_alloc();
 }
 
 FrameIndex::~FrameIndex()

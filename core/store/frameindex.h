@@ -57,7 +57,11 @@ public:
     quint64 memoryBytes() const;
 
 private:
-    std::unique_ptr<IndexEntry *[]> m_chunks;
+    struct FreeDeleter
+    {
+        void operator()(IndexEntry **p) const;
+    };
+    std::unique_ptr<IndexEntry *[], FreeDeleter> m_chunks; // calloc: zero pages come lazily
     std::atomic<quint64> m_size{0};
     quint64 m_allocatedChunks = 0;
 };

@@ -15,7 +15,10 @@ namespace {
 class Window
 {
 public:
-    explicit Window(QIODevice &d) : m_dev(d), m_buf(4 * 1024 * 1024) { }
+    Window(QIODevice &d, quint64 sizeHint)
+        : m_dev(d), m_buf(size_t(qBound<quint64>(4096, sizeHint, 4 * 1024 * 1024)))
+    {
+    }
 
     // Makes [offset, offset + n) available; returns how many of those bytes
     // exist (less than n at the end of the data).
@@ -78,7 +81,7 @@ ScanResult scanSession(QIODevice &device, const ScanCallbacks &cb, const std::at
     ScanResult r;
     const qint64 sizeAtStart = device.size();
     const quint64 total = sizeAtStart > 0 ? quint64(sizeAtStart) : 0;
-    Window w(device);
+    Window w(device, total);
 
     const quint64 head = w.ensure(0, kFileHeaderSize);
     if (head == 0) {

@@ -8,3 +8,10 @@ list(APPEND WSLENS_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/frameindex.cpp
   ${CMAKE_CURRENT_LIST_DIR}/capturestore.h
   ${CMAKE_CURRENT_LIST_DIR}/capturestore.cpp)
+list(APPEND WSLENS_CORE_SOURCES
+  ${CMAKE_CURRENT_LIST_DIR}/har.h
+  ${CMAKE_CURRENT_LIST_DIR}/har.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/jsonlines.h
+  ${CMAKE_CURRENT_LIST_DIR}/jsonlines.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/captureloader.h
+  ${CMAKE_CURRENT_LIST_DIR}/captureloader.cpp)
