@@ -146,6 +146,9 @@ public:
     void setReading(bool on)
     {
         m_reading = on;
+        // Not reading: Qt must stop taking bytes from the kernel too.
+        if (socket())
+            socket()->setReadBufferSize(on ? 0 : 64 * 1024);
         if (on && socket())
             onRead(socket());
     }
