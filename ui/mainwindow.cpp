@@ -49,6 +49,12 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+// The icons live in wslens_ui, a static library: register them explicitly.
+static void initUiResources()
+{
+    Q_INIT_RESOURCE(resources);
+}
+
 namespace wslens::ui {
 
 namespace {
@@ -64,6 +70,7 @@ MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
     , m_placeholder(std::make_unique<MemoryCapture>())
 {
+    initUiResources();
     setObjectName(QStringLiteral("mainWindow"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/wslens.svg")));
     setAcceptDrops(true);

@@ -245,9 +245,9 @@ public:
     void produce(quint64 n) { m_available.fetch_add(n); }
 
     qsizetype frameCount() const override { return m_published; }
-    FrameSummary summary(qsizetype i) const override
+    FrameFacts summary(qsizetype i) const override
     {
-        FrameSummary s;
+        FrameFacts s;
         s.connectionId = 1;
         s.seq = quint64(i);
         s.timestampUs = 1700000000000000 + i * 20;

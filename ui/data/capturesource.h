@@ -11,7 +11,7 @@ namespace wslens::ui {
 
 // The compact, fixed-size facts about one frame that the timeline and the
 // filters need. Built from the store's in-memory index; never holds payload.
-struct FrameSummary
+struct FrameFacts
 {
     quint64 connectionId = 0;
     quint64 seq = 0;
@@ -44,7 +44,7 @@ public:
     using QObject::QObject;
 
     virtual qsizetype frameCount() const = 0;
-    virtual FrameSummary summary(qsizetype index) const = 0;
+    virtual FrameFacts summary(qsizetype index) const = 0;
     // A few leading bytes of the decoded message (or of the payload) for the
     // preview column. Cheap: from the index or a small cached read.
     virtual QByteArray preview(qsizetype index, int maxBytes) const = 0;

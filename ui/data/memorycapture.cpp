@@ -11,9 +11,9 @@ MemoryCapture::MemoryCapture(QObject *parent)
 
 MemoryCapture::~MemoryCapture() = default;
 
-FrameSummary MemoryCapture::summarize(const FrameRecord &r)
+FrameFacts MemoryCapture::summarize(const FrameRecord &r)
 {
-    FrameSummary s;
+    FrameFacts s;
     s.connectionId = r.connectionId;
     s.seq = r.seq;
     s.timestampUs = r.timestampUs;
@@ -122,7 +122,7 @@ qsizetype MemoryCapture::frameCount() const
     return m_published;
 }
 
-FrameSummary MemoryCapture::summary(qsizetype index) const
+FrameFacts MemoryCapture::summary(qsizetype index) const
 {
     QReadLocker locker(&m_lock);
     if (index < 0 || size_t(index) >= m_summaries.size())

@@ -28,7 +28,7 @@ public:
 
     // CaptureSource
     qsizetype frameCount() const override;
-    FrameSummary summary(qsizetype index) const override;
+    FrameFacts summary(qsizetype index) const override;
     QByteArray preview(qsizetype index, int maxBytes) const override;
     QByteArray searchBytes(qsizetype index) const override;
     std::optional<FrameRecord> frame(qsizetype index) const override;
@@ -40,14 +40,14 @@ public:
     // Publishes pending frames now instead of at the next event-loop turn.
     void flush();
 
-    static FrameSummary summarize(const FrameRecord &record);
+    static FrameFacts summarize(const FrameRecord &record);
 
 private:
     void schedulePublish();
     void publish();
 
     mutable QReadWriteLock m_lock;
-    std::vector<FrameSummary> m_summaries;
+    std::vector<FrameFacts> m_summaries;
     std::vector<FrameRecord> m_records;
     QList<ConnectionInfo> m_connections;
     QHash<quint64, qsizetype> m_connectionIndex;

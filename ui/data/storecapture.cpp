@@ -52,9 +52,9 @@ void StoreCapture::onConnectionsChanged(const QList<quint64> &ids)
         emit connectionChanged(id);
 }
 
-FrameSummary StoreCapture::summary(qsizetype index) const
+FrameFacts StoreCapture::summary(qsizetype index) const
 {
-    FrameSummary s;
+    FrameFacts s;
     if (index < 0 || quint64(index) >= m_store->frameCount())
         return s;
     const wslens::FrameSummary f = m_store->summary(quint64(index));

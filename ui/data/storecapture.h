@@ -29,7 +29,7 @@ public:
     CaptureSink *sink() const;
 
     qsizetype frameCount() const override { return m_published; }
-    FrameSummary summary(qsizetype index) const override;
+    FrameFacts summary(qsizetype index) const override;
     QByteArray preview(qsizetype index, int maxBytes) const override;
     QByteArray searchBytes(qsizetype index) const override;
     std::optional<FrameRecord> frame(qsizetype index) const override;

@@ -98,7 +98,7 @@ void FilterRunner::runJob(qsizetype from, qsizetype to, bool full)
                 cancelled = true;
                 break;
             }
-            const FrameSummary s = source->summary(i);
+            const FrameFacts s = source->summary(i);
             if (!matcher->matchesSummary(s))
                 continue;
             if (needsBytes && !matcher->matchesBytes(source->searchBytes(i)))

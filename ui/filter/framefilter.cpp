@@ -59,7 +59,7 @@ FrameMatcher::FrameMatcher(const FilterCriteria &criteria)
     }
 }
 
-bool FrameMatcher::matchesSummary(const FrameSummary &s) const
+bool FrameMatcher::matchesSummary(const FrameFacts &s) const
 {
     if (!m_c.connections.isEmpty() && !m_c.connections.contains(s.connectionId))
         return false;

@@ -42,7 +42,7 @@ public:
     bool needsBytes() const { return m_mode != SearchMode::None; }
 
     // The header-only part of the test (no payload needed).
-    bool matchesSummary(const FrameSummary &s) const;
+    bool matchesSummary(const FrameFacts &s) const;
     // The text-search part of the test.
     bool matchesBytes(const QByteArray &bytes) const;
     bool matches(const CaptureSource &source, qsizetype index) const;

@@ -46,7 +46,7 @@ void ConnectionModel::reload()
 void ConnectionModel::countFrames(qsizetype first, qsizetype count)
 {
     for (qsizetype i = first; i < first + count; ++i) {
-        const FrameSummary s = m_source->summary(i);
+        const FrameFacts s = m_source->summary(i);
         Stats &st = m_stats[s.connectionId];
         ++st.frames;
         st.bytes += s.payloadLength;
@@ -77,7 +77,7 @@ void ConnectionModel::onFramesAppended(qsizetype first, qsizetype count)
 {
     QSet<quint64> touched;
     for (qsizetype i = first; i < first + count; ++i) {
-        const FrameSummary s = m_source->summary(i);
+        const FrameFacts s = m_source->summary(i);
         Stats &st = m_stats[s.connectionId];
         ++st.frames;
         st.bytes += s.payloadLength;

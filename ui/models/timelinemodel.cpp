@@ -197,7 +197,7 @@ QVariant TimelineModel::headerData(int section, Qt::Orientation orientation, int
 
 QString TimelineModel::displayText(qsizetype src, int column) const
 {
-    const FrameSummary s = m_source->summary(src);
+    const FrameFacts s = m_source->summary(src);
     switch (column) {
     case SeqColumn: return QString::number(s.seq + 1);
     case TimeColumn: return fmt::timeOfDay(s.timestampUs);
@@ -234,7 +234,7 @@ QVariant TimelineModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
         return displayText(src, index.column());
     case Qt::ToolTipRole: {
-        const FrameSummary s = m_source->summary(src);
+        const FrameFacts s = m_source->summary(src);
         if (index.column() == MarkColumn || index.column() == PreviewColumn) {
             QStringList lines;
             if (s.violation != Violation::None)
@@ -253,7 +253,7 @@ QVariant TimelineModel::data(const QModelIndex &index, int role) const
             return int(Qt::AlignCenter);
         return int(Qt::AlignLeft | Qt::AlignVCenter);
     case Qt::ForegroundRole: {
-        const FrameSummary s = m_source->summary(src);
+        const FrameFacts s = m_source->summary(src);
         if (index.column() == MarkColumn && s.violation != Violation::None)
             return QBrush(QColor(0xd9, 0x3f, 0x3f));
         if (index.column() == MarkColumn && s.edit != EditMark::None)
@@ -265,7 +265,7 @@ QVariant TimelineModel::data(const QModelIndex &index, int role) const
         return QVariant();
     }
     case Qt::BackgroundRole: {
-        const FrameSummary s = m_source->summary(src);
+        const FrameFacts s = m_source->summary(src);
         if (s.violation != Violation::None)
             return QBrush(QColor(0xd9, 0x3f, 0x3f, 40));
         if (s.edit != EditMark::None)

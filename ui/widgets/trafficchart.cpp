@@ -55,7 +55,7 @@ void TrafficChart::add(qsizetype first, qsizetype count)
     if (!m_source)
         return;
     for (qsizetype i = first; i < first + count; ++i) {
-        const FrameSummary s = m_source->summary(i);
+        const FrameFacts s = m_source->summary(i);
         const qint64 second = s.timestampUs / 1000000;
         const bool message = s.hasMessage || (s.fin && (s.opcode == Opcode::Text || s.opcode == Opcode::Binary));
         Bucket &a = m_all[second];
