@@ -84,6 +84,11 @@ void TestLeafCertificates::initTestCase()
     m_ca = std::make_unique<CertificateAuthority>(m_tmp.filePath(QStringLiteral("ca")));
     QString error;
     QVERIFY2(m_ca->loadOrCreate(&error), qPrintable(error));
+    // QSslCertificate::verify() trusts the default configuration's CAs: only ours
+    // (this also spares reading the system store for every call).
+    QSslConfiguration onlyOurs = QSslConfiguration::defaultConfiguration();
+    onlyOurs.setCaCertificates({m_ca->caCertificate()});
+    QSslConfiguration::setDefaultConfiguration(onlyOurs);
 }
 
 void TestLeafCertificates::chainsToTheCa_data()
@@ -139,15 +144,10 @@ void TestLeafCertificates::chainsToTheCa()
                                          expectedIp.isEmpty() ? QByteArray("other.example") : QByteArray(),
                                          expectedIp.isEmpty() ? QByteArray() : QByteArray("10.9.8.7")).isEmpty());
 
-    // Qt's own verification, trusting only our CA.
-    QSslConfiguration saved = QSslConfiguration::defaultConfiguration();
-    QSslConfiguration onlyOurs = saved;
-    onlyOurs.setCaCertificates({m_ca->caCertificate()});
-    QSslConfiguration::setDefaultConfiguration(onlyOurs);
+    // Qt's own verification, trusting only our CA (see initTestCase).
     const QString qtName = expectedIp.isEmpty() ? QString::fromLatin1(dnsName) : expectedIp;
     const QList<QSslError> errors = QSslCertificate::verify({leaf.certificate}, qtName);
     const QList<QSslError> wrongName = QSslCertificate::verify({leaf.certificate}, QStringLiteral("wrong.example"));
-    QSslConfiguration::setDefaultConfiguration(saved);
     QVERIFY2(errors.isEmpty(), qPrintable(errors.value(0).errorString()));
     QVERIFY(!wrongName.isEmpty());
 }
