@@ -95,7 +95,63 @@ bool setValidity(X509 *certificate, int validityDays, const ASN1_TIME *notAfterL
     return true;
 }
 
+// Copies a ready SubjectPublicKeyInfo into the certificate (see LeafKey).
+bool setEncodedPublicKey(X509 *certificate, const X509_PUBKEY *encoded)
+{
+    ASN1_OBJECT *algorithm = nullptr;
+    const unsigned char *bits = nullptr;
+    int bitsLength = 0;
+    X509_ALGOR *algor = nullptr;
+    if (X509_PUBKEY_get0_param(&algorithm, &bits, &bitsLength, &algor, encoded) != 1 || !algor)
+        return false;
+    const ASN1_OBJECT *algorithmObject = nullptr;
+    int parameterType = V_ASN1_UNDEF;
+    const void *parameter = nullptr;
+    X509_ALGOR_get0(&algorithmObject, &parameterType, &parameter, algor);
+    void *parameterCopy = nullptr;
+    if (parameterType == V_ASN1_OBJECT)
+        parameterCopy = OBJ_dup(static_cast<const ASN1_OBJECT *>(parameter)); // the named curve
+    else if (parameterType == V_ASN1_SEQUENCE)
+        parameterCopy = ASN1_STRING_dup(static_cast<const ASN1_STRING *>(parameter));
+    else if (parameterType != V_ASN1_NULL && parameterType != V_ASN1_UNDEF)
+        return false;
+    if ((parameterType == V_ASN1_OBJECT || parameterType == V_ASN1_SEQUENCE) && !parameterCopy)
+        return false;
+    auto *bitsCopy = static_cast<unsigned char *>(OPENSSL_memdup(bits, size_t(bitsLength)));
+    ASN1_OBJECT *algorithmCopy = OBJ_dup(algorithmObject);
+    if (!bitsCopy || !algorithmCopy
+        || X509_PUBKEY_set0_param(X509_get_X509_PUBKEY(certificate), algorithmCopy, parameterType,
+                                  parameterCopy, bitsCopy, bitsLength) != 1) {
+        OPENSSL_free(bitsCopy);
+        ASN1_OBJECT_free(algorithmCopy);
+        if (parameterType == V_ASN1_OBJECT)
+            ASN1_OBJECT_free(static_cast<ASN1_OBJECT *>(parameterCopy));
+        else
+            ASN1_STRING_free(static_cast<ASN1_STRING *>(parameterCopy));
+        return false;
+    }
+    return true;
+}
+
 } // namespace
+
+bool makeLeafKey(LeafKey *out, QString *error)
+{
+    LeafKey leaf;
+    leaf.key = generateP256Key(error);
+    if (!leaf.key)
+        return false;
+    X509_PUBKEY *encoded = nullptr;
+    if (X509_PUBKEY_set(&encoded, leaf.key.get()) != 1) {
+        if (error)
+            *error = openSslError("cannot encode the leaf public key");
+        return false;
+    }
+    leaf.publicKey.reset(encoded);
+    leaf.rsa = EVP_PKEY_get_base_id(leaf.key.get()) == EVP_PKEY_RSA;
+    *out = std::move(leaf);
+    return true;
+}
 
 PKeyPtr generateP256Key(QString *error)
 {
@@ -130,7 +186,7 @@ X509Ptr makeCaCertificate(EVP_PKEY *key, const QString &commonName, int validity
     return cert;
 }
 
-X509Ptr makeLeafCertificate(const LeafName &leafName, EVP_PKEY *leafKey, X509 *caCertificate,
+X509Ptr makeLeafCertificate(const LeafName &leafName, const LeafKey &leafKey, X509 *caCertificate,
                             EVP_PKEY *caKey, int validityDays, QString *error)
 {
     X509Ptr cert(X509_new());
@@ -142,10 +198,10 @@ X509Ptr makeLeafCertificate(const LeafName &leafName, EVP_PKEY *leafKey, X509 *c
         || X509_set_issuer_name(cert.get(), X509_get_subject_name(caCertificate)) != 1)
         return fail(error, "cannot set the certificate names");
     if (!setValidity(cert.get(), validityDays, X509_get0_notAfter(caCertificate))
-        || X509_set_pubkey(cert.get(), leafKey) != 1)
+        || !setEncodedPublicKey(cert.get(), leafKey.publicKey.get()))
         return fail(error, "cannot set the certificate validity or key");
 
-    const bool rsa = EVP_PKEY_get_base_id(leafKey) == EVP_PKEY_RSA;
+    const bool rsa = leafKey.rsa;
     X509V3_CTX ctx;
     X509V3_set_ctx(&ctx, caCertificate, cert.get(), nullptr, nullptr, 0);
     if (!addExtension(cert.get(), &ctx, NID_basic_constraints, "critical,CA:FALSE")

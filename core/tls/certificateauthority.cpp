@@ -26,7 +26,7 @@ namespace {
 struct Material
 {
     detail::CaMaterial ca;
-    detail::PKeyPtr leafKey; // one key pair for every leaf (as mitmproxy does); never stored
+    detail::LeafKey leafKey; // one key pair for every leaf (as mitmproxy does); never stored
     QSslCertificate caCertificate;
     QSslKey leafPrivateKey;
     QByteArray caPem;
@@ -94,13 +94,12 @@ bool CertificateAuthority::Private::withFolderLock(QStringList *warningsOut, QSt
 bool CertificateAuthority::Private::install(detail::CaMaterial ca, bool wasCreated, QString *error)
 {
     auto m = std::make_shared<Material>();
-    m->leafKey = detail::generateP256Key(error);
-    if (!m->leafKey)
+    if (!detail::makeLeafKey(&m->leafKey, error))
         return false;
     m->caPem = detail::certificateToPem(ca.certificate.get());
     m->caDer = detail::certificateToDer(ca.certificate.get());
     m->caCertificate = QSslCertificate(m->caPem, QSsl::Pem);
-    m->leafPrivateKey = QSslKey(detail::privateKeyToPem(m->leafKey.get()), QSsl::Ec, QSsl::Pem, QSsl::PrivateKey);
+    m->leafPrivateKey = QSslKey(detail::privateKeyToPem(m->leafKey.key.get()), QSsl::Ec, QSsl::Pem, QSsl::PrivateKey);
     if (m->caCertificate.isNull() || m->leafPrivateKey.isNull())
         return fail(error, QStringLiteral("Qt's TLS backend cannot read the CA certificate or key "
                                           "(is the OpenSSL TLS plugin available?)"));
@@ -241,7 +240,7 @@ LeafCertificate CertificateAuthority::leafFor(const QString &hostOrIp, QString *
     if (auto cached = d->cache.find(name.text))
         return *cached;
 
-    detail::X509Ptr cert = detail::makeLeafCertificate(name, m->leafKey.get(), m->ca.certificate.get(),
+    detail::X509Ptr cert = detail::makeLeafCertificate(name, m->leafKey, m->ca.certificate.get(),
                                                        m->ca.key.get(), d->options.leafValidityDays, error);
     if (!cert)
         return LeafCertificate();
