@@ -83,7 +83,15 @@ struct Result
 {
     double gbPerSec = 0;
     double framesPerSec = 0;
+    double cpuFramesPerSec = 0; // per second of process CPU time (loopback runs)
 };
+
+double processCpuSeconds()
+{
+    timespec ts {};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) + double(ts.tv_nsec) / 1e9;
+}
 
 Result benchInMemory(int payloadSize, double minSeconds)
 {
@@ -137,6 +145,8 @@ Result benchLoopbackOurs(const QByteArray &stream, int frames)
     QEventLoop loop;
     QElapsedTimer timer;
     qint64 ns = 0;
+    double cpuStart = 0;
+    double cpu = 0;
     std::unique_ptr<QTcpSocket> receiver;
     QObject::connect(&server, &QTcpServer::newConnection, &loop, [&] {
         receiver.reset(server.nextPendingConnection());
@@ -145,6 +155,7 @@ Result benchLoopbackOurs(const QByteArray &stream, int frames)
             parser.feed(data.constData(), std::size_t(data.size()), sink);
             if (sink.frames >= std::uint64_t(frames)) {
                 ns = timer.nsecsElapsed();
+                cpu = processCpuSeconds() - cpuStart;
                 loop.quit();
             }
         });
@@ -153,6 +164,7 @@ Result benchLoopbackOurs(const QByteArray &stream, int frames)
     qsizetype pos = 0;
     QObject::connect(&client, &QTcpSocket::connected, &loop, [&] {
         timer.start();
+        cpuStart = processCpuSeconds();
         pump(&client, stream, &pos);
     });
     QObject::connect(&client, &QTcpSocket::bytesWritten, &loop, [&] { pump(&client, stream, &pos); });
@@ -162,7 +174,7 @@ Result benchLoopbackOurs(const QByteArray &stream, int frames)
     if (!ns)
         return {};
     const double s = double(ns) / 1e9;
-    return {double(stream.size()) / s / 1e9, double(frames) / s};
+    return {double(stream.size()) / s / 1e9, double(frames) / s, double(frames) / cpu};
 }
 
 Result benchLoopbackQt(const QByteArray &stream, int frames)
@@ -172,6 +184,8 @@ Result benchLoopbackQt(const QByteArray &stream, int frames)
     QEventLoop loop;
     QElapsedTimer timer;
     qint64 ns = 0;
+    double cpuStart = 0;
+    double cpu = 0;
     int received = 0;
     std::unique_ptr<QWebSocket> peer;
     QObject::connect(&server, &QWebSocketServer::newConnection, &loop, [&] {
@@ -180,6 +194,7 @@ Result benchLoopbackQt(const QByteArray &stream, int frames)
         QObject::connect(peer.get(), &QWebSocket::binaryMessageReceived, &loop, [&](const QByteArray &) {
             if (++received == frames) {
                 ns = timer.nsecsElapsed();
+                cpu = processCpuSeconds() - cpuStart;
                 loop.quit();
             }
         });
@@ -203,6 +218,7 @@ Result benchLoopbackQt(const QByteArray &stream, int frames)
                 return;
             }
             timer.start();
+            cpuStart = processCpuSeconds();
             pump(&client, stream, &pos);
         }
     });
@@ -218,7 +234,7 @@ Result benchLoopbackQt(const QByteArray &stream, int frames)
         return {};
     }
     const double s = double(ns) / 1e9;
-    return {double(stream.size()) / s / 1e9, double(frames) / s};
+    return {double(stream.size()) / s / 1e9, double(frames) / s, double(frames) / cpu};
 }
 
 const char *sizeName(int size)
@@ -250,17 +266,18 @@ int main(int argc, char **argv)
 
     std::printf("\nB. loopback TCP, same masked stream, receiver: wslens FrameParser vs Qt WebSockets %s\n",
                 qVersion());
-    std::printf("%-8s %8s %12s %16s %12s %16s %8s\n", "payload", "frames", "wslens GB/s", "wslens frames/s",
-                "Qt GB/s", "Qt frames/s", "ratio");
+    std::printf("(wall = elapsed time; cpu = per second of this process's CPU time, sender included for both)\n");
+    std::printf("%-8s %8s %11s %14s %14s %11s %14s %14s %10s\n", "payload", "frames", "wslens GB/s",
+                "wslens fr/s", "wslens fr/cpu-s", "Qt GB/s", "Qt fr/s", "Qt fr/cpu-s", "cpu ratio");
     for (int size : sizes) {
         int n = 0;
         const qsizetype target = quick ? (8 << 20) : size <= 1024 ? (32 << 20) : (128 << 20);
         const QByteArray stream = maskedStream(size, target, &n);
         const Result ours = benchLoopbackOurs(stream, n);
         const Result qt = benchLoopbackQt(stream, n);
-        std::printf("%-8s %8d %12.2f %16.0f %12.2f %16.0f %7.1fx\n", sizeName(size), n, ours.gbPerSec,
-                    ours.framesPerSec, qt.gbPerSec, qt.framesPerSec,
-                    qt.framesPerSec > 0 ? ours.framesPerSec / qt.framesPerSec : 0.0);
+        std::printf("%-8s %8d %11.2f %14.0f %14.0f %11.2f %14.0f %14.0f %9.1fx\n", sizeName(size), n,
+                    ours.gbPerSec, ours.framesPerSec, ours.cpuFramesPerSec, qt.gbPerSec, qt.framesPerSec,
+                    qt.cpuFramesPerSec, qt.cpuFramesPerSec > 0 ? ours.cpuFramesPerSec / qt.cpuFramesPerSec : 0.0);
     }
     return 0;
 }
