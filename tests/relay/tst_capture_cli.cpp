@@ -1,0 +1,114 @@
+// `wslens capture`: prints the listening line, a line per connection, stops on
+// SIGTERM/SIGINT or --duration, and leaves a complete session file.
+#include "relaytestsupport.h"
+#include "store/capturestore.h"
+#include "testsupport.h"
+
+#include <QTemporaryDir>
+#include <QWebSocket>
+#include <QWebSocketServer>
+
+#include <csignal>
+
+using namespace wslens;
+using namespace wslens::test;
+
+class TestCaptureCli : public QObject
+{
+    Q_OBJECT
+private slots:
+    void captureUntilSignal_data();
+    void captureUntilSignal();
+    void stopsAfterDuration();
+    void usageErrors();
+};
+
+void TestCaptureCli::captureUntilSignal_data()
+{
+    QTest::addColumn<int>("signalNumber");
+    QTest::newRow("SIGTERM") << int(SIGTERM);
+    QTest::newRow("SIGINT") << int(SIGINT);
+}
+
+void TestCaptureCli::captureUntilSignal()
+{
+    QFETCH(int, signalNumber);
+    QWebSocketServer server(QStringLiteral("echo"), QWebSocketServer::NonSecureMode);
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+    connect(&server, &QWebSocketServer::newConnection, this, [&] {
+        QWebSocket *ws = server.nextPendingConnection();
+        connect(ws, &QWebSocket::textMessageReceived, ws, [ws](const QString &m) { ws->sendTextMessage(m); });
+    });
+    QTemporaryDir dir;
+    const QString file = dir.filePath(QStringLiteral("cli capture.wslens"));
+    ChildProcess p;
+    QVERIFY(p.start(wslensBinary(), {QStringLiteral("capture"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                                     QStringLiteral("--upstream"), QStringLiteral("ws://127.0.0.1:%1").arg(server.serverPort()),
+                                     QStringLiteral("--save"), file}));
+    const quint16 port = portFromListeningLine(p.waitForLine("listening on"));
+    QVERIFY2(port, qPrintable(p.errorString()));
+
+    QWebSocket client;
+    client.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/cli").arg(port)));
+    QTRY_COMPARE_WITH_TIMEOUT(client.state(), QAbstractSocket::ConnectedState, 5000);
+    QStringList echoes;
+    connect(&client, &QWebSocket::textMessageReceived, this, [&](const QString &m) { echoes << m; });
+    client.sendTextMessage(QStringLiteral("one"));
+    client.sendTextMessage(QStringLiteral("two"));
+    QTRY_COMPARE_WITH_TIMEOUT(echoes.size(), 2, 5000);
+    // Short waits inside QTRY: the echo server in this thread must keep running.
+    QTRY_VERIFY_WITH_TIMEOUT(!p.waitForLine("opened #1 ws://127.0.0.1:", 20).isEmpty(), 5000);
+    client.close();
+    QTRY_COMPARE_WITH_TIMEOUT(client.state(), QAbstractSocket::UnconnectedState, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(!p.waitForLine("closed #1", 20).isEmpty(), 5000);
+
+    ::kill(pid_t(p.process().processId()), signalNumber);
+    QCOMPARE(p.waitForExit(10000), 0);
+    QVERIFY(p.allStdout().contains("stopped: 1 connections"));
+
+    CaptureStore store;
+    QVERIFY2(store.open(file), qPrintable(store.errorString()));
+    QVERIFY2(store.warningString().isEmpty(), qPrintable(store.warningString())); // complete file
+    QCOMPARE(store.connectionCount(), 1);
+    const ConnectionInfo c = store.connectionAt(0);
+    QCOMPARE(c.responseStatus, 101);
+    QCOMPARE(c.clientCloseCode, 1000);
+    QVERIFY(c.closedUs > 0);
+    QList<QByteArray> messages;
+    for (quint64 row = 0; row < store.frameCount(); ++row) {
+        const FrameRecord f = store.frame(row);
+        if (f.hasMessage)
+            messages << f.message;
+    }
+    std::sort(messages.begin(), messages.end()); // the echoes may overtake the second message
+    QCOMPARE(messages, (QList<QByteArray>{"one", "one", "two", "two"}));
+}
+
+void TestCaptureCli::stopsAfterDuration()
+{
+    QTemporaryDir dir;
+    const QString file = dir.filePath(QStringLiteral("d.wslens"));
+    ChildProcess p;
+    QVERIFY(p.start(wslensBinary(), {QStringLiteral("capture"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                                     QStringLiteral("--duration"), QStringLiteral("0.5"), QStringLiteral("--save"), file}));
+    QVERIFY(portFromListeningLine(p.waitForLine("listening on")));
+    QCOMPARE(p.waitForExit(10000), 0);
+    CaptureStore store;
+    QVERIFY2(store.open(file), qPrintable(store.errorString()));
+    QCOMPARE(store.connectionCount(), 0);
+}
+
+void TestCaptureCli::usageErrors()
+{
+    for (const QStringList &args : {QStringList{QStringLiteral("--listen"), QStringLiteral("nonsense")},
+                                    QStringList{QStringLiteral("--upstream"), QStringLiteral("ftp://x/")},
+                                    QStringList{QStringLiteral("--duration"), QStringLiteral("-3")}}) {
+        ChildProcess p;
+        QVERIFY(p.start(wslensBinary(), QStringList{QStringLiteral("capture")} + args));
+        QCOMPARE(p.waitForExit(10000), 2);
+        QVERIFY(!p.allStderr().isEmpty());
+    }
+}
+
+QTEST_GUILESS_MAIN(TestCaptureCli)
+#include "tst_capture_cli.moc"
