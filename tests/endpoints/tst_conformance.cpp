@@ -72,6 +72,8 @@ private Q_SLOTS:
     void failsFast();
     void deflate_data();
     void deflate();
+    void deflateViolations_data();
+    void deflateViolations();
     void handshakeRejected_data();
     void handshakeRejected();
 
@@ -231,7 +233,7 @@ void tst_Conformance::cases_data()
     QTest::newRow("6.2.2 valid UTF-8, fragment split inside a code point")
         << clientFrame(0x1, hello.left(7), false) + clientFrame(0x0, hello.mid(7)) + bye << serverFrame(0x1, hello) + byeAnswer << 0;
     QTest::newRow("6.2.4 valid UTF-8 byte by byte in 1-byte fragments")
-        << [&]() {
+        << [&]() -> QByteArray {
                QByteArray s;
                for (int i = 0; i < hello.size(); ++i)
                    s += clientFrame(i == 0 ? 0x1 : 0x0, hello.mid(i, 1), i == hello.size() - 1);
@@ -375,7 +377,7 @@ void tst_Conformance::deflate_data()
     QTest::addColumn<bool>("binary");
 
     const QList<QByteArray> small = {"Hello", "Hello", "Hello, Hello, Hello", QByteArray()};
-    const QList<QByteArray> big = {utf8Text(65536), utf8Text(131072), pattern(1000)};
+    const QList<QByteArray> big = {utf8Text(65536), utf8Text(131072), QByteArray("tail")};
     QTest::newRow("12.1 default offer, small text") << QByteArray("permessage-deflate") << QByteArray("permessage-deflate") << small << false;
     QTest::newRow("12.2 client_max_window_bits, big text")
         << QByteArray("permessage-deflate; client_max_window_bits") << QByteArray("permessage-deflate") << big << false;
@@ -422,8 +424,41 @@ void tst_Conformance::deflate()
     const Exchange ex = runExchange(m_server.serverPort(), {send}, offer);
     QVERIFY(ex.handshakeOk);
     QVERIFY2(ex.handshakeResponse.contains(QByteArray("Sec-WebSocket-Extensions: " + agreed + "\r\n")), ex.handshakeResponse.constData());
+    if (ex.received != expected)
+        qWarning("received tail: %s", ex.received.right(64).toHex(' ').constData());
     QCOMPARE(ex.received.size(), expected.size());
     QVERIFY(ex.received == expected);
+    QVERIFY(ex.closedByServer);
+}
+
+void tst_Conformance::deflateViolations_data()
+{
+    QTest::addColumn<QByteArray>("send");
+    QTest::addColumn<QByteArray>("expected");
+    endpoints::DeflateParams params;
+    endpoints::DeflateCodec client(Role::Client, params, kLimit);
+    const QByteArray ok = client.compress("fine");
+    endpoints::DeflateCodec server(Role::Server, params, kLimit);
+    const QByteArray okEcho = serverFrame(0x1, server.compress("fine"), true, 4);
+    QTest::newRow("12.x compressed text with invalid UTF-8")
+        << clientFrame(0x1, ok, true, 4) + clientFrame(0x1, client.compress("\xce\xba\xed\xa0\x80"), true, 4)
+        << okEcho + failClose(Violation::InvalidUtf8);
+    QTest::newRow("12.x not DEFLATE data") << clientFrame(0x2, "\xff\xff\xff\xff\xff", true, 4)
+                                           << failClose(Violation::DecompressionFailed);
+    QTest::newRow("13.x inflates past the cap") << clientFrame(0x2, client.compress(QByteArray(int(kLimit) + 1, '\0')), true, 4)
+                                                << failClose(Violation::DecompressedTooLarge);
+    QTest::newRow("12.x RSV1 on a continuation")
+        << clientFrame(0x1, "ab", false) + clientFrame(0x0, "cd", true, 4) << failClose(Violation::CompressedContinuation);
+    QTest::newRow("12.x RSV1 on a ping") << clientFrame(0x9, "ab", true, 4) << failClose(Violation::CompressedControlFrame);
+}
+
+void tst_Conformance::deflateViolations()
+{
+    QFETCH(QByteArray, send);
+    QFETCH(QByteArray, expected);
+    const Exchange ex = runExchange(m_server.serverPort(), {send}, QByteArrayLiteral("permessage-deflate"));
+    QVERIFY(ex.handshakeOk);
+    QCOMPARE(ex.received.toHex(' '), expected.toHex(' '));
     QVERIFY(ex.closedByServer);
 }
 
@@ -440,7 +475,7 @@ void tst_Conformance::handshakeRejected_data()
                                         << QByteArray("HTTP/1.1 403");
     QTest::newRow("origin allowed") << base + "Sec-WebSocket-Version: 13\r\nOrigin: http://allowed.example\r\n\r\n"
                                     << QByteArray("HTTP/1.1 101");
-    QTest::newRow("garbage") << QByteArray("\x16\x03\x01\x02\x00\r\n\r\n") << QByteArray("HTTP/1.1 400");
+    QTest::newRow("garbage") << QByteArrayLiteral("\x16\x03\x01\x02\x00\r\n\r\n") << QByteArray("HTTP/1.1 400");
 }
 
 void tst_Conformance::handshakeRejected()
