@@ -57,10 +57,13 @@ void TestCaptureCli::captureUntilSignal()
     client.sendTextMessage(QStringLiteral("two"));
     QTRY_COMPARE_WITH_TIMEOUT(echoes.size(), 2, 5000);
     // Short waits inside QTRY: the echo server in this thread must keep running.
-    QTRY_VERIFY_WITH_TIMEOUT(!p.waitForLine("opened #1 ws://127.0.0.1:", 20).isEmpty(), 5000);
+    // (QTRY evaluates its expression again after success: remember the hit.)
+    bool opened = false;
+    QTRY_VERIFY_WITH_TIMEOUT(opened || (opened = !p.waitForLine("opened #1 ws://127.0.0.1:", 20).isEmpty()), 5000);
     client.close();
     QTRY_COMPARE_WITH_TIMEOUT(client.state(), QAbstractSocket::UnconnectedState, 5000);
-    QTRY_VERIFY_WITH_TIMEOUT(!p.waitForLine("closed #1", 20).isEmpty(), 5000);
+    bool closed = false;
+    QTRY_VERIFY_WITH_TIMEOUT(closed || (closed = !p.waitForLine("closed #1", 20).isEmpty()), 5000);
 
     ::kill(pid_t(p.process().processId()), signalNumber);
     QCOMPARE(p.waitForExit(10000), 0);
