@@ -42,7 +42,9 @@ install_missing() {
 use_ccache() {
   if command -v ccache >/dev/null 2>&1; then
     export CMAKE_CXX_COMPILER_LAUNCHER=ccache
-    export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/wslens-ccache}"
+    # Share cache hits between clones and build folders (debug info included).
+    export CCACHE_BASEDIR="$here" CCACHE_NOHASHDIR=1
+    export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-5G}"
   fi
 }
 
