@@ -84,7 +84,7 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_demo, &DemoRunner::failed, this, [this](const QString &message) {
         QMessageBox::warning(this, tr("Demo"), tr("The demo stopped: %1").arg(message));
     });
-    connect(m_demo, &DemoRunner::finished, this, [this] { statusBar()->showMessage(tr("Demo finished"), 5000); });
+    connect(m_demo, &DemoRunner::finished, this, [this] { statusBar()->showMessage(tr("Demo finished"), 3000); });
     connect(m_relay, &RelayControl::stateChanged, this, &MainWindow::updateRelayUi);
 
     createActions();
@@ -300,7 +300,7 @@ void MainWindow::createDocks()
     m_connectionView->horizontalHeader()->setStretchLastSection(true);
     m_connectionView->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
     m_connectionView->horizontalHeader()->resizeSection(ConnectionModel::IdColumn, fontMetrics().horizontalAdvance(QStringLiteral("0000")) + 16);
-    m_connectionView->horizontalHeader()->resizeSection(ConnectionModel::UrlColumn, fontMetrics().horizontalAdvance(QStringLiteral("ws://127.0.0.1:8080/chat/room")) + 16);
+    m_connectionView->horizontalHeader()->resizeSection(ConnectionModel::UrlColumn, fontMetrics().horizontalAdvance(QStringLiteral("ws://127.0.0.1:45678/chat?room=general")) + 16);
     connect(m_connectionView->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &MainWindow::onConnectionSelectionChanged);
     m_connectionDock = new QDockWidget(tr("Connections"), this);
@@ -340,7 +340,7 @@ void MainWindow::createDocks()
         });
     }
     resizeDocks({m_detailDock}, {520}, Qt::Horizontal);
-    resizeDocks({m_connectionDock, m_chartDock}, {150, 140}, Qt::Vertical);
+    resizeDocks({m_connectionDock, m_chartDock}, {120, 140}, Qt::Vertical);
 }
 
 void MainWindow::createRelayBar()

@@ -5,6 +5,7 @@
 #include <QList>
 #include <QObject>
 
+#include <functional>
 #include <optional>
 
 namespace wslens::ui {
@@ -51,6 +52,18 @@ public:
     // The bytes a text search looks at: the decoded message when the frame
     // completes one, otherwise the payload. Thread-safe.
     virtual QByteArray searchBytes(qsizetype index) const = 0;
+    // Bulk form of searchBytes() for the filter worker: calls fn(index, bytes)
+    // for frames from..to-1 in order until fn returns false, and returns the
+    // index it stopped at (from when it cannot do better than searchBytes()
+    // row by row, which is the default). bytes is only valid during the call.
+    // Thread-safe.
+    virtual qsizetype scanSearchBytes(qsizetype from, qsizetype to,
+                                      const std::function<bool(qsizetype, const QByteArray &)> &fn) const
+    {
+        Q_UNUSED(to);
+        Q_UNUSED(fn);
+        return from;
+    }
     // The whole record, for the detail pane and copy/export (one frame at a time).
     virtual std::optional<FrameRecord> frame(qsizetype index) const = 0;
 

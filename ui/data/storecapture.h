@@ -32,6 +32,8 @@ public:
     FrameFacts summary(qsizetype index) const override;
     QByteArray preview(qsizetype index, int maxBytes) const override;
     QByteArray searchBytes(qsizetype index) const override;
+    qsizetype scanSearchBytes(qsizetype from, qsizetype to,
+                              const std::function<bool(qsizetype, const QByteArray &)> &fn) const override;
     std::optional<FrameRecord> frame(qsizetype index) const override;
     QList<ConnectionInfo> connections() const override;
     std::optional<ConnectionInfo> connection(quint64 id) const override;

@@ -93,7 +93,19 @@ void FilterRunner::runJob(qsizetype from, qsizetype to, bool full)
         auto rows = std::make_shared<Rows>();
         bool cancelled = false;
         const bool needsBytes = matcher->needsBytes();
-        for (qsizetype i = from; i < to; ++i) {
+        qsizetype start = from;
+        if (needsBytes) {
+            start = source->scanSearchBytes(from, to, [&](qsizetype i, const QByteArray &bytes) {
+                if (((i - from) & 4095) == 0 && genCounter->load(std::memory_order_relaxed) != generation) {
+                    cancelled = true;
+                    return false;
+                }
+                if (matcher->matchesSummary(source->summary(i)) && matcher->matchesBytes(bytes))
+                    rows->push_back(quint32(i));
+                return true;
+            });
+        }
+        for (qsizetype i = start; i < to && !cancelled; ++i) {
             if (((i - from) & 4095) == 0 && genCounter->load(std::memory_order_relaxed) != generation) {
                 cancelled = true;
                 break;

@@ -141,8 +141,10 @@ void TrafficChart::paintEvent(QPaintEvent *)
         p.drawText(plot, Qt::AlignCenter, tr("No traffic yet"));
         return;
     }
+    // Show the most recent m_window seconds, or less when the capture is shorter.
     const qint64 last = data.lastKey();
-    const qint64 first = last - m_window + 1;
+    const int window = int(qBound(qint64(10), qint64(last - data.firstKey() + 3), qint64(m_window)));
+    const qint64 first = last - window + 1;
     double maxMsg = 0, maxBytes = 0;
     for (auto it = data.lowerBound(first); it != data.constEnd(); ++it) {
         maxMsg = qMax(maxMsg, double(it->messages));
@@ -150,7 +152,7 @@ void TrafficChart::paintEvent(QPaintEvent *)
     }
     maxMsg = niceCeil(maxMsg);
     maxBytes = niceCeil(maxBytes);
-    const double step = double(plot.width()) / m_window;
+    const double step = double(plot.width()) / window;
 
     // messages/s as bars, bytes/s as a line
     QColor bar = msgColor;
@@ -184,7 +186,7 @@ void TrafficChart::paintEvent(QPaintEvent *)
     p.drawText(QRect(plot.right() + 6, plot.top() - fm.height() / 2, right, fm.height()), Qt::AlignLeft | Qt::AlignVCenter,
                fmt::bytes(qint64(maxBytes)));
     p.drawText(QRect(plot.left(), plot.bottom() + 4, plot.width(), fm.height()), Qt::AlignLeft,
-               tr("−%1 s").arg(m_window));
+               tr("−%1 s").arg(window));
     p.drawText(QRect(plot.left(), plot.bottom() + 4, plot.width(), fm.height()), Qt::AlignRight, tr("now"));
 }
 
