@@ -68,6 +68,7 @@ private slots:
     void equivalentNamesShareACacheEntry();
     void cacheIsBoundedLru();
     void concurrentLookupsFromThreads();
+    void regenerateWhileThreadsIssue();
     void coldLeafIsFast();
     void serverConfiguration();
     void opensslCommandLineVerifies_data();
@@ -344,6 +345,42 @@ void TestLeafCertificates::concurrentLookupsFromThreads()
                 QCOMPARE(results[t][r * Hosts + h], results[0][h]);
     }
     QCOMPARE(ca.leafCacheStats().size, Hosts);
+}
+
+void TestLeafCertificates::regenerateWhileThreadsIssue()
+{
+    QTemporaryDir tmp;
+    CertificateAuthority ca(tmp.path());
+    QVERIFY(ca.loadOrCreate());
+    std::atomic<bool> stop{false};
+    std::atomic<int> failures{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 3; ++t) {
+        threads.emplace_back([&, t] {
+            for (int i = 0; !stop.load(); ++i) {
+                if (ca.leafFor(QStringLiteral("r%1.example").arg((i + t) % 16)).isNull())
+                    ++failures;
+            }
+        });
+    }
+    QString error;
+    for (int round = 0; round < 3; ++round) {
+        QThread::msleep(30);
+        QVERIFY2(ca.regenerate(&error), qPrintable(error));
+    }
+    QThread::msleep(30);
+    stop = true;
+    for (auto &t : threads)
+        t.join();
+    QCOMPARE(failures.load(), 0);
+    // No leaf of an older CA survived in the cache: each one chains to the current CA.
+    const QSslCertificate current = ca.caCertificate();
+    for (int h = 0; h < 16; ++h) {
+        const QByteArray host = QStringLiteral("r%1.example").arg(h).toLatin1();
+        const LeafCertificate leaf = ca.leafFor(QString::fromLatin1(host));
+        QCOMPARE(leaf.chain.value(1), current);
+        QCOMPARE(wslens::test::opensslVerify(current, leaf.certificate, host, {}), QString());
+    }
 }
 
 void TestLeafCertificates::coldLeafIsFast()
