@@ -36,17 +36,22 @@ QString fingerprint(const QSslCertificate &certificate)
     return QString::fromLatin1(certificate.digest(QCryptographicHash::Sha256).toHex(':').toUpper());
 }
 
-// Loads or creates the CA; prints warnings (e.g. fixed key permissions) to stderr.
+// Prints the CA's warnings (e.g. fixed key permissions) and, on failure, the error.
+bool report(const tls::CertificateAuthority &ca, bool ok, const QString &error)
+{
+    for (const QString &warning : ca.warnings())
+        std::fprintf(stderr, "wslens ca: warning: %s\n", qPrintable(warning));
+    if (!ok)
+        std::fprintf(stderr, "wslens ca: %s\n", qPrintable(error));
+    return ok;
+}
+
+// Loads or creates the CA, saying so when it is new.
 bool openCa(tls::CertificateAuthority &ca)
 {
     QString error;
-    const bool ok = ca.loadOrCreate(&error);
-    for (const QString &warning : ca.warnings())
-        std::fprintf(stderr, "wslens ca: warning: %s\n", qPrintable(warning));
-    if (!ok) {
-        std::fprintf(stderr, "wslens ca: %s\n", qPrintable(error));
+    if (!report(ca, ca.loadOrCreate(&error), error))
         return false;
-    }
     if (ca.wasCreated())
         std::fprintf(stderr, "wslens ca: created a new CA in %s\n", qPrintable(ca.directory()));
     return true;
@@ -102,13 +107,8 @@ int runCa(const QStringList &arguments)
     tls::CertificateAuthority ca(parser.value(caDir));
     if (action == QLatin1String("regenerate")) {
         QString error;
-        const bool ok = ca.regenerate(&error);
-        for (const QString &warning : ca.warnings())
-            std::fprintf(stderr, "wslens ca: warning: %s\n", qPrintable(warning));
-        if (!ok) {
-            std::fprintf(stderr, "wslens ca: %s\n", qPrintable(error));
+        if (!report(ca, ca.regenerate(&error), error))
             return Failure;
-        }
         std::printf("new CA certificate: %s\nSHA-256 fingerprint: %s\n",
                     qPrintable(ca.certificateFilePath()), qPrintable(fingerprint(ca.caCertificate())));
         std::fprintf(stderr, "wslens ca: browsers and systems that trusted the old CA must now import the new one\n");

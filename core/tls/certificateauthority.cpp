@@ -14,8 +14,6 @@
 #include <QSslSocket>
 #include <QStandardPaths>
 
-#include <functional>
-
 namespace wslens::tls {
 
 namespace {
@@ -61,9 +59,11 @@ struct CertificateAuthority::Private
         return material;
     }
 
-    // Serialises loading/regenerating across threads (mutex) and across
-    // wslens processes using the same folder (lock file).
-    bool withFolderLock(QStringList *warningsOut, QString *error, const std::function<bool(QString *)> &work);
+    // Loads the CA (if loadExisting and there is one) or makes a new one, with
+    // the folder locked against other wslens processes; records the warnings.
+    // The caller holds loadMutex (against other threads).
+    bool loadOrMake(bool loadExisting, QString *error);
+    bool loadOrMakeLocked(bool loadExisting, QStringList *found, QString *error);
     bool install(detail::CaMaterial ca, bool created, QString *error);
 
     Options options;
@@ -76,19 +76,37 @@ struct CertificateAuthority::Private
     quint64 nextGeneration = 1;
 };
 
-bool CertificateAuthority::Private::withFolderLock(QStringList *warningsOut, QString *error,
-                                                  const std::function<bool(QString *)> &work)
+bool CertificateAuthority::Private::loadOrMake(bool loadExisting, QString *error)
+{
+    QStringList found;
+    const bool ok = loadOrMakeLocked(loadExisting, &found, error);
+    QMutexLocker lock(&mutex);
+    warnings = found;
+    return ok;
+}
+
+bool CertificateAuthority::Private::loadOrMakeLocked(bool loadExisting, QStringList *found, QString *error)
 {
     if (options.directory.isEmpty())
         return fail(error, QStringLiteral("no folder for the CA (the application data location is unknown; "
                                           "give one with --ca-dir)"));
-    if (!files::ensurePrivateDirectory(options.directory, warningsOut, error))
+    if (!files::ensurePrivateDirectory(options.directory, found, error))
         return false;
     QLockFile lock(options.directory + QStringLiteral("/.lock"));
     lock.setStaleLockTime(30000);
     if (!lock.tryLock(10000))
         return fail(error, QStringLiteral("the CA folder %1 is locked by another wslens process").arg(options.directory));
-    return work(error);
+
+    detail::CaMaterial ca;
+    if (loadExisting) {
+        QString loadError;
+        if (detail::loadCa(options.directory, &ca, found, &loadError))
+            return install(std::move(ca), false, error);
+        if (!loadError.isEmpty())
+            return fail(error, loadError); // a broken CA is reported, never silently replaced
+    }
+    return detail::createCa(options.directory, options.caValidityDays, &ca, error)
+           && install(std::move(ca), true, error);
 }
 
 bool CertificateAuthority::Private::install(detail::CaMaterial ca, bool wasCreated, QString *error)
@@ -136,36 +154,13 @@ bool CertificateAuthority::loadOrCreate(QString *error)
     QMutexLocker loading(&d->loadMutex);
     if (d->current())
         return true;
-    QStringList warnings;
-    const bool ok = d->withFolderLock(&warnings, error, [&](QString *err) {
-        detail::CaMaterial ca;
-        QString loadError;
-        if (detail::loadCa(d->options.directory, &ca, &warnings, &loadError))
-            return d->install(std::move(ca), false, err);
-        if (!loadError.isEmpty())
-            return fail(err, loadError);
-        if (!detail::createCa(d->options.directory, d->options.caValidityDays, &ca, err))
-            return false;
-        return d->install(std::move(ca), true, err);
-    });
-    QMutexLocker lock(&d->mutex);
-    d->warnings = warnings;
-    return ok;
+    return d->loadOrMake(true, error);
 }
 
 bool CertificateAuthority::regenerate(QString *error)
 {
     QMutexLocker loading(&d->loadMutex);
-    QStringList warnings;
-    const bool ok = d->withFolderLock(&warnings, error, [&](QString *err) {
-        detail::CaMaterial ca;
-        if (!detail::createCa(d->options.directory, d->options.caValidityDays, &ca, err))
-            return false;
-        return d->install(std::move(ca), true, err);
-    });
-    QMutexLocker lock(&d->mutex);
-    d->warnings = warnings;
-    return ok;
+    return d->loadOrMake(false, error);
 }
 
 bool CertificateAuthority::isReady() const

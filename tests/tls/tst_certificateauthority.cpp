@@ -1,6 +1,7 @@
 // The local CA: creation with private permissions, reload, regeneration,
 // export, and refusal of unsafe or broken key files.
 #include "tls/certificateauthority.h"
+#include "filetestutil.h"
 #include "tlstestutil.h"
 
 #include <QtTest>
@@ -9,28 +10,11 @@
 #include <unistd.h>
 
 using wslens::tls::CertificateAuthority;
+using wslens::test::modeOf;
+using wslens::test::readAll;
+using wslens::test::writeAll;
 
 namespace {
-
-int modeOf(const QString &path)
-{
-    struct stat st;
-    if (::lstat(QFile::encodeName(path).constData(), &st) != 0)
-        return -1;
-    return int(st.st_mode & 07777);
-}
-
-QByteArray readAll(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-bool writeAll(const QString &path, const QByteArray &data)
-{
-    QFile f(path);
-    return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(data) == data.size();
-}
 
 // Restores the process umask when the test ends.
 struct UmaskGuard

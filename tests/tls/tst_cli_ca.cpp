@@ -1,29 +1,16 @@
 // `wslens ca` through the real binary: export (PEM/DER), path, regenerate,
 // the default folder, and usage errors (exit 2, nothing created).
+#include "filetestutil.h"
 #include "testsupport.h"
 
 #include <QtTest>
 #include <QSslCertificate>
 
-#include <sys/stat.h>
-
 using wslens::test::ChildProcess;
+using wslens::test::modeOf;
+using wslens::test::readAll;
 
 namespace {
-
-int modeOf(const QString &path)
-{
-    struct stat st;
-    if (::stat(QFile::encodeName(path).constData(), &st) != 0)
-        return -1;
-    return int(st.st_mode & 07777);
-}
-
-QByteArray readAll(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
 
 struct Result
 {

@@ -2,6 +2,7 @@
 // names in subjectAltName, validity, invalid names, the LRU cache, threads.
 #include "tls/certificateauthority.h"
 #include "tls/leafname.h"
+#include "filetestutil.h"
 #include "tlstestutil.h"
 #include "testsupport.h"
 
@@ -15,12 +16,6 @@ using wslens::tls::CertificateAuthority;
 using wslens::tls::LeafCertificate;
 
 namespace {
-
-bool writeFile(const QString &path, const QByteArray &data)
-{
-    QFile f(path);
-    return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(data) == data.size();
-}
 
 // Runs a tool with a timeout; returns its exit code (-1 on failure to run) and output.
 int runTool(const QString &program, const QStringList &arguments, QByteArray *output = nullptr,
@@ -430,7 +425,7 @@ void TestLeafCertificates::opensslCommandLineVerifies()
     const QString caFile = tmp.filePath(QStringLiteral("ca.pem"));
     const QString leafFile = tmp.filePath(QStringLiteral("leaf.pem"));
     QVERIFY(m_ca->exportCertificateToFile(caFile, CertificateAuthority::Format::Pem));
-    QVERIFY(writeFile(leafFile, m_ca->leafFor(host).certificate.toPem()));
+    QVERIFY(wslens::test::writeAll(leafFile, m_ca->leafFor(host).certificate.toPem()));
     QByteArray out;
     const int code = runTool(openssl, QStringList{QStringLiteral("verify"), QStringLiteral("-CAfile"), caFile,
                                                   QStringLiteral("-purpose"), QStringLiteral("sslserver")}
@@ -452,7 +447,7 @@ void TestLeafCertificates::nssAcceptsTheChain()
     const QString caFile = tmp.filePath(QStringLiteral("ca.pem"));
     const QString leafFile = tmp.filePath(QStringLiteral("leaf.pem"));
     QVERIFY(m_ca->exportCertificateToFile(caFile, CertificateAuthority::Format::Pem));
-    QVERIFY(writeFile(leafFile, m_ca->leafFor(QStringLiteral("nss.example")).certificate.toPem()));
+    QVERIFY(wslens::test::writeAll(leafFile, m_ca->leafFor(QStringLiteral("nss.example")).certificate.toPem()));
     QByteArray out;
     QVERIFY2(runTool(certutil, {QStringLiteral("-d"), db, QStringLiteral("-N"), QStringLiteral("--empty-password")}, &out) == 0, out.constData());
     QVERIFY2(runTool(certutil, {QStringLiteral("-d"), db, QStringLiteral("-A"), QStringLiteral("-t"), QStringLiteral("C,,"),
