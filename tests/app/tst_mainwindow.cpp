@@ -2,6 +2,8 @@
 // written through the store API, rows, selection, the detail views, filters
 // from the filter bar, and the layout kept in QSettings.
 #include "detail/framedetailview.h"
+#include "endpoints/wsclient.h"
+#include "endpoints/wsserver.h"
 #include "filter/filterrunner.h"
 #include "mainwindow.h"
 #include "models/connectionmodel.h"
@@ -13,7 +15,9 @@
 
 #include "../ui/uitestdata.h"
 
+#include <QComboBox>
 #include <QDockWidget>
+#include <QLabel>
 #include <QHeaderView>
 #include <QPushButton>
 #include <QLineEdit>
@@ -41,6 +45,7 @@ private slots:
     void filterBarFilters();
     void shortcutsExist();
     void layoutIsRemembered();
+    void relayControlsCaptureLive();
 
 private:
     QTemporaryDir m_dir;
@@ -206,6 +211,58 @@ void TestMainWindow::layoutIsRemembered()
     QVERIFY(QTest::qWaitForWindowExposed(&again));
     QVERIFY(!again.findChild<QDockWidget *>(QStringLiteral("dockTraffic"))->isVisible());
     QCOMPARE(again.timelineView()->horizontalHeader()->sectionSize(TimelineModel::TypeColumn), 77);
+}
+
+void TestMainWindow::relayControlsCaptureLive()
+{
+    endpoints::WsServer server;
+    endpoints::ServerOptions options;
+    QString error;
+    QVERIFY2(server.listen(options, &error), qPrintable(error));
+
+    MainWindow window;
+    window.show();
+    auto *mode = window.findChild<QComboBox *>(QStringLiteral("relayMode"));
+    auto *listen = window.findChild<QLineEdit *>(QStringLiteral("relayListen"));
+    auto *upstream = window.findChild<QLineEdit *>(QStringLiteral("relayUpstream"));
+    auto *address = window.findChild<QLineEdit *>(QStringLiteral("relayClientAddress"));
+    auto *state = window.findChild<QLabel *>(QStringLiteral("statusRelay"));
+    QVERIFY(mode && listen && upstream && address && state);
+    mode->setCurrentIndex(1); // reverse proxy
+    QVERIFY(upstream->isEnabled());
+    listen->setText(QStringLiteral("127.0.0.1:0"));
+    emit listen->editingFinished();
+    upstream->setText(server.url());
+    emit upstream->editingFinished();
+
+    window.action(QStringLiteral("actionRelay"))->trigger();
+    QVERIFY2(state->text().startsWith(QStringLiteral("Relay on ws://127.0.0.1:")), qPrintable(state->text()));
+    QVERIFY(!listen->isEnabled());
+    const QUrl relayUrl(address->text());
+    QVERIFY2(relayUrl.port() > 0, qPrintable(address->text()));
+
+    endpoints::WsClient client;
+    QSignalSpy connected(&client, &endpoints::WsClient::connected);
+    QSignalSpy echoed(&client, &endpoints::WsClient::messageReceived);
+    endpoints::ClientOptions clientOptions;
+    clientOptions.url = QUrl(QStringLiteral("ws://127.0.0.1:%1/live?x=1").arg(relayUrl.port()));
+    client.open(clientOptions);
+    QTRY_COMPARE_WITH_TIMEOUT(connected.size(), 1, 10000);
+    client.sendText(QStringLiteral("hello through the relay"));
+    QTRY_COMPARE_WITH_TIMEOUT(echoed.size(), 1, 10000);
+
+    // the connection and both frames appear live
+    QTRY_COMPARE_WITH_TIMEOUT(window.connectionModel()->rowCount(), 1, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(window.timelineModel()->rowCount() >= 2, 10000);
+    QVERIFY(!window.isShowingEmptyState());
+    QVERIFY(window.connectionModel()->info(0).url.endsWith(QStringLiteral("/live?x=1")));
+    QCOMPARE(window.timelineModel()->index(0, TimelineModel::PreviewColumn).data().toString(),
+             QStringLiteral("hello through the relay"));
+    QCOMPARE(window.timelineModel()->index(1, TimelineModel::DirectionColumn).data().toString(), QStringLiteral("←"));
+
+    window.action(QStringLiteral("actionStopRelay"))->trigger();
+    QCOMPARE(state->text(), QStringLiteral("Relay stopped"));
+    QVERIFY(listen->isEnabled());
 }
 
 QTEST_MAIN(TestMainWindow)

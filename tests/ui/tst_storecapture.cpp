@@ -20,6 +20,7 @@ class TestStoreCapture : public QObject
 private slots:
     void liveAppendsArriveBatched();
     void reopenedFileReadsBack();
+    void bulkScanMatchesRowByRow();
 };
 
 void TestStoreCapture::liveAppendsArriveBatched()
@@ -80,6 +81,54 @@ void TestStoreCapture::reopenedFileReadsBack()
     QCOMPARE(capture.preview(10, 96).size(), 96); // 300-byte payload: read and cut to the preview size
     QCOMPARE(capture.summary(6).edit, EditMark::Replaced);
     QCOMPARE(capture.frame(6)->original, QByteArrayLiteral("Original"));
+}
+
+void TestStoreCapture::bulkScanMatchesRowByRow()
+{
+    // Big ranges are searched by walking the session file; the result must be
+    // exactly what per-frame reads give.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("big.wslens"));
+    constexpr int kCount = 60000;
+    {
+        CaptureStore writer;
+        QVERIFY(writer.create(path));
+        const quint64 conn = writer.openConnection(uitest::connection(QStringLiteral("ws://h/")));
+        for (int i = 0; i < kCount; ++i) {
+            const QByteArray text = (i % 997 == 5) ? QByteArrayLiteral("a Needle ") + QByteArray::number(i)
+                                                   : QByteArrayLiteral("hay ") + QByteArray::number(i);
+            const quint8 op = i % 3 == 0 ? Opcode::Binary : Opcode::Text;
+            writer.appendFrame(uitest::frame(conn, i % 2 ? Direction::ServerToClient : Direction::ClientToServer, op, text));
+        }
+        writer.close();
+    }
+    auto store = std::make_unique<CaptureStore>();
+    QVERIFY(store->open(path));
+    StoreCapture capture(std::move(store));
+    QCOMPARE(capture.frameCount(), kCount);
+
+    QList<qsizetype> seen;
+    QList<qsizetype> bulk;
+    const qsizetype stopped = capture.scanSearchBytes(100, kCount, [&](qsizetype i, const QByteArray &bytes) {
+        seen << i;
+        if (bytes.contains("Needle"))
+            bulk << i;
+        return true;
+    });
+    QCOMPARE(stopped, qsizetype(kCount));
+    QCOMPARE(seen.size(), kCount - 100);
+    QCOMPARE(seen.first(), 100);
+    QCOMPARE(seen.last(), kCount - 1);
+    QList<qsizetype> rowByRow;
+    for (qsizetype i = 100; i < kCount; ++i)
+        if (capture.searchBytes(i).contains("Needle"))
+            rowByRow << i;
+    QVERIFY(!rowByRow.isEmpty());
+    QCOMPARE(bulk, rowByRow);
+
+    // stopping early returns where it stopped
+    int calls = 0;
+    QCOMPARE(capture.scanSearchBytes(0, kCount, [&](qsizetype, const QByteArray &) { return ++calls < 10; }), 10);
 }
 
 QTEST_GUILESS_MAIN(TestStoreCapture)

@@ -197,7 +197,7 @@ qsizetype StoreCapture::scanSearchBytes(qsizetype from, qsizetype to,
             return index;
         const char *bytes = body + session::kFrameFixedSize;
         qsizetype n = fixed.payloadSize;
-        if (fixed.flags & session::FrameFlag::HasMessage) {
+        if ((fixed.flags & session::FrameFlag::HasMessage) && !(fixed.flags & session::FrameFlag::MessageIsPayload)) {
             bytes += fixed.payloadSize;
             n = fixed.messageSize;
         }
