@@ -3,6 +3,7 @@
 #include "store/frameindex.h"
 #include "store/sessionformat.h"
 #include "store/sessionreader.h"
+#include "store/writebatch.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -32,7 +33,6 @@ namespace {
 constexpr auto kWriterTick = std::chrono::milliseconds(20);
 constexpr auto kMinEmitInterval = std::chrono::milliseconds(16);
 constexpr size_t kWakeBytes = 8u * 1024 * 1024;     // wake the writer early past this backlog
-constexpr size_t kKeepCapacity = 64u * 1024 * 1024; // batch buffers above this are released
 
 QByteArray fileHeader()
 {
@@ -71,8 +71,7 @@ struct CaptureStore::Private
     std::condition_variable wakeWriter;
     std::condition_variable spaceAvailable;
     std::condition_variable flushed;
-    std::string pending;
-    std::vector<IndexEntry> pendingEntries;
+    WriteBatch pending;
     quint64 nextSeq = 0;
     quint64 appendGen = 0;
     quint64 writtenGen = 0;
@@ -110,7 +109,13 @@ struct CaptureStore::Private
 
     bool startFile(const QString &filePath);
     void writerLoop();
-    void writeBatch(std::string &bytes, std::vector<IndexEntry> &entries);
+    void writeBatch(WriteBatch &batch);
+    void appendRecordLocked(const std::string &record)
+    {
+        pending.blockFor(record.size()).append(record);
+        pending.added(record.size());
+        ++appendGen;
+    }
     void publish(const IndexEntry *entries, quint64 n);
     void emitPending(bool force);
     void markChanged(quint64 id)
@@ -220,8 +225,7 @@ bool CaptureStore::createTemporary()
 
 void CaptureStore::Private::writerLoop()
 {
-    std::string bytes;
-    std::vector<IndexEntry> entries;
+    WriteBatch batch;
     for (;;) {
         quint64 gen = 0;
         bool stop = false;
@@ -229,24 +233,18 @@ void CaptureStore::Private::writerLoop()
         {
             std::unique_lock<std::mutex> lk(appendMutex);
             wakeWriter.wait_for(lk, kWriterTick, [this] {
-                return stopping || flushRequested || pending.size() >= kWakeBytes;
+                return stopping || flushRequested || pending.bytes() >= kWakeBytes;
             });
-            bytes.swap(pending);
-            entries.swap(pendingEntries);
+            batch.swap(pending);
             gen = appendGen;
             stop = stopping;
             forced = flushRequested || stopping;
             flushRequested = false;
         }
         spaceAvailable.notify_all();
-        if (!bytes.empty())
-            writeBatch(bytes, entries);
-        bytes.clear();
-        entries.clear();
-        if (bytes.capacity() > kKeepCapacity)
-            std::string().swap(bytes);
-        if (entries.capacity() > kKeepCapacity / sizeof(IndexEntry))
-            std::vector<IndexEntry>().swap(entries);
+        if (!batch.empty())
+            writeBatch(batch);
+        batch.recycle();
         emitPending(forced);
         {
             std::lock_guard<std::mutex> lk(appendMutex);
@@ -260,35 +258,43 @@ void CaptureStore::Private::writerLoop()
     }
 }
 
-void CaptureStore::Private::writeBatch(std::string &bytes, std::vector<IndexEntry> &entries)
+void CaptureStore::Private::writeBatch(WriteBatch &batch)
 {
-    session::finishRecords(bytes.data(), bytes.size());
     quint64 base = 0;
     {
         std::lock_guard<std::mutex> lk(fileMutex);
-        if (!writeFailed) {
-            base = fileSize;
+        base = fileSize;
+        for (size_t i = 0; i < batch.blockCount() && !writeFailed; ++i) {
+            std::string &bytes = batch.block(i);
+            session::finishRecords(bytes.data(), bytes.size());
             const qint64 n = writeFile.write(bytes.data(), qint64(bytes.size()));
             if (n == qint64(bytes.size())) {
                 fileSize += quint64(n);
-            } else {
-                writeFailed = true;
-                // Keep the file record-aligned: cut a partial write off again.
-                if (n > 0)
-                    writeFile.resize(qint64(fileSize));
-                const QString msg = QStringLiteral("cannot write to %1: %2; capturing to the file stopped")
-                                        .arg(writeFile.fileName(), writeFile.errorString());
-                QMetaObject::invokeMethod(q, [q = q, msg] { Q_EMIT q->ioError(msg); }, Qt::QueuedConnection);
+                continue;
             }
-        }
-        if (writeFailed) {
-            dropped += entries.size();
-            return;
+            writeFailed = true;
+            // Keep the file record-aligned: cut a partial write off again.
+            if (n > 0)
+                writeFile.resize(qint64(fileSize));
+            const QString msg = QStringLiteral("cannot write to %1: %2; capturing to the file stopped")
+                                    .arg(writeFile.fileName(), writeFile.errorString());
+            QMetaObject::invokeMethod(q, [q = q, msg] { Q_EMIT q->ioError(msg); }, Qt::QueuedConnection);
         }
     }
-    for (IndexEntry &e : entries)
-        e.offset += base;
-    publish(entries.data(), entries.size());
+    // Publish the frames whose records made it to the file.
+    const quint64 written = fileSize - base;
+    for (size_t i = 0; i < batch.entryBlockCount(); ++i) {
+        std::vector<IndexEntry> &entries = batch.entryBlock(i);
+        size_t ok = 0;
+        for (IndexEntry &e : entries) {
+            if (e.offset + e.recordSize > written)
+                break;
+            e.offset += base;
+            ++ok;
+        }
+        publish(entries.data(), ok);
+        dropped += entries.size() - ok;
+    }
 }
 
 void CaptureStore::Private::publish(const IndexEntry *entries, quint64 n)
@@ -376,8 +382,9 @@ quint64 CaptureStore::openConnection(const ConnectionInfo &info)
         d->conns.push_back(c);
     }
     if (d->accepting) {
-        session::appendConnectionRecord(d->pending, c);
-        ++d->appendGen;
+        std::string record;
+        session::appendConnectionRecord(record, c);
+        d->appendRecordLocked(record);
     }
     return c.id;
 }
@@ -394,8 +401,9 @@ void CaptureStore::updateConnection(const ConnectionInfo &info)
     }
     d->markChanged(info.id);
     if (d->accepting) {
-        session::appendConnectionRecord(d->pending, info);
-        ++d->appendGen;
+        std::string record;
+        session::appendConnectionRecord(record, info);
+        d->appendRecordLocked(record);
     }
 }
 
@@ -420,28 +428,33 @@ void CaptureStore::appendFrame(FrameRecord &&frame)
     else
         fillPreview(e, f.payload.constData(), quint32(qMin<qsizetype>(f.payload.size(), 64)));
 
+    // Upper bound of the record size (the message may be stored as "same as payload").
+    const size_t need = size_t(session::kRecordOverhead + session::kFrameFixedSize) + size_t(f.payload.size())
+        + size_t(f.hasMessage ? f.message.size() : 0) + size_t(f.original.size());
     bool wake = false;
     {
         std::unique_lock<std::mutex> lk(d->appendMutex);
-        if (d->pending.size() > kMaxBacklogBytes && d->accepting)
+        if (d->pending.bytes() > kMaxBacklogBytes && d->accepting)
             d->spaceAvailable.wait(lk, [this] {
-                return d->pending.size() <= kMaxBacklogBytes || !d->accepting;
+                return d->pending.bytes() <= kMaxBacklogBytes || !d->accepting;
             });
         if (!d->accepting) {
             ++d->dropped;
             return;
         }
-        const size_t start = d->pending.size();
+        std::string &block = d->pending.blockFor(need);
+        const size_t start = block.size();
         bool truncated = false;
-        const qsizetype seqAt = session::appendFrameRecord(d->pending, f, &truncated);
-        qToLittleEndian<quint64>(d->nextSeq++, &d->pending[size_t(seqAt)]);
-        e.offset = start;
-        e.recordSize = quint32(d->pending.size() - start);
+        const qsizetype seqAt = session::appendFrameRecord(block, f, &truncated);
+        qToLittleEndian<quint64>(d->nextSeq++, &block[size_t(seqAt)]);
+        e.recordSize = quint32(block.size() - start);
+        e.offset = d->pending.bytes();
+        d->pending.added(e.recordSize);
         if (truncated)
             e.flags |= session::FrameFlag::Truncated;
-        d->pendingEntries.push_back(e);
+        d->pending.addEntry(e);
         ++d->appendGen;
-        wake = d->pending.size() >= kWakeBytes && d->pending.size() - e.recordSize < kWakeBytes;
+        wake = d->pending.bytes() >= kWakeBytes && d->pending.bytes() - e.recordSize < kWakeBytes;
     }
     if (wake)
         d->wakeWriter.notify_one();
@@ -468,8 +481,9 @@ void CaptureStore::close()
             return;
         if (d->accepting) {
             QReadLocker rl(&d->connLock);
-            session::appendEndRecord(d->pending, d->nextSeq, d->conns.size());
-            ++d->appendGen;
+            std::string record;
+            session::appendEndRecord(record, d->nextSeq, d->conns.size());
+            d->appendRecordLocked(record);
         }
         d->accepting = false;
         d->stopping = true;
@@ -532,8 +546,8 @@ bool CaptureStore::open(const QString &path, const OpenOptions &options)
         e.connectionId = fx.connectionId;
         e.recordSize = recordSize;
         e.payloadSize = fx.payloadSize;
-        e.messageSize = fx.messageSize;
-        e.flags = fx.flags;
+        e.messageSize = (fx.flags & session::FrameFlag::MessageIsPayload) ? fx.payloadSize : fx.messageSize;
+        e.flags = fx.flags & ~session::FrameFlag::MessageIsPayload;
         e.opcode = fx.opcode;
         e.rsv = fx.rsv;
         e.violation = fx.violation;

@@ -106,14 +106,6 @@ void endRecord(std::string &out, size_t start)
     put<quint32>(out, 0); // crc, filled in by finishRecords()
 }
 
-QByteArray capped(const QByteArray &b, bool *cut)
-{
-    if (quint32(b.size()) <= kMaxStoredBytes)
-        return b;
-    *cut = true;
-    return b.left(qsizetype(kMaxStoredBytes));
-}
-
 } // namespace
 
 quint8 frameFlags(const FrameRecord &f)
@@ -134,37 +126,56 @@ quint8 frameFlags(const FrameRecord &f)
 
 qsizetype appendFrameRecord(std::string &out, const FrameRecord &f, bool *truncatedOut)
 {
+    // Sizes first (cut to kMaxStoredBytes), then one fixed-size block and the bytes.
     bool cut = false;
-    const QByteArray payload = capped(f.payload, &cut);
-    const QByteArray message = f.hasMessage ? capped(f.message, &cut) : QByteArray();
-    const QByteArray original = capped(f.original, &cut);
-    size_t start = 0;
-    // std::string grows geometrically; no reserve here (it would defeat that)
-    beginRecord(out, RecordFrame, &start);
-    put<quint64>(out, f.connectionId);
-    const qsizetype seqOffset = qsizetype(out.size());
-    put<quint64>(out, f.seq);
-    put<qint64>(out, f.timestampUs);
-    put<quint64>(out, f.header.payloadLength);
-    put<quint32>(out, f.header.maskKey);
+    auto stored = [&cut](const QByteArray &b) {
+        if (quint32(b.size()) <= kMaxStoredBytes)
+            return quint32(b.size());
+        cut = true;
+        return kMaxStoredBytes;
+    };
+    // The common case (unfragmented, uncompressed) stores the bytes once.
+    const bool same = f.hasMessage && f.message.size() == f.payload.size()
+        && (f.message.constData() == f.payload.constData() || f.message == f.payload);
+    const quint32 payloadSize = stored(f.payload);
+    const quint32 messageSize = f.hasMessage && !same ? stored(f.message) : 0;
+    const quint32 originalSize = stored(f.original);
+    const quint32 body = quint32(kFrameFixedSize) + payloadSize + messageSize + originalSize;
+
     quint8 flags = frameFlags(f);
     if (cut)
         flags |= FrameFlag::Truncated;
-    out.push_back(char(flags));
-    out.push_back(char(f.header.opcode & 0x0f));
-    out.push_back(char(f.header.rsv & 0x07));
-    out.push_back(char(f.header.lengthEncoding));
-    out.push_back(char(f.header.headerLength));
-    out.push_back(char(f.violation));
-    out.push_back(char(f.edit));
-    out.push_back(0);
-    put<quint32>(out, quint32(payload.size()));
-    put<quint32>(out, quint32(message.size()));
-    put<quint32>(out, quint32(original.size()));
-    out.append(payload.constData(), size_t(payload.size()));
-    out.append(message.constData(), size_t(message.size()));
-    out.append(original.constData(), size_t(original.size()));
-    endRecord(out, start);
+    if (same)
+        flags |= FrameFlag::MessageIsPayload;
+    char head[kRecordPrefix + kFrameFixedSize];
+    char *b = head + kRecordPrefix;
+    qToLittleEndian<quint32>(body, head);
+    head[4] = char(RecordFrame);
+    qToLittleEndian<quint64>(f.connectionId, b);
+    qToLittleEndian<quint64>(f.seq, b + 8);
+    qToLittleEndian<qint64>(f.timestampUs, b + 16);
+    qToLittleEndian<quint64>(f.header.payloadLength, b + 24);
+    qToLittleEndian<quint32>(f.header.maskKey, b + 32);
+    b[36] = char(flags);
+    b[37] = char(f.header.opcode & 0x0f);
+    b[38] = char(f.header.rsv & 0x07);
+    b[39] = char(f.header.lengthEncoding);
+    b[40] = char(f.header.headerLength);
+    b[41] = char(f.violation);
+    b[42] = char(f.edit);
+    b[43] = 0;
+    qToLittleEndian<quint32>(payloadSize, b + 44);
+    qToLittleEndian<quint32>(messageSize, b + 48);
+    qToLittleEndian<quint32>(originalSize, b + 52);
+
+    const qsizetype seqOffset = qsizetype(out.size()) + kRecordPrefix + 8;
+    out.append(head, sizeof head);
+    out.append(f.payload.constData(), payloadSize);
+    if (messageSize)
+        out.append(f.message.constData(), messageSize);
+    if (originalSize)
+        out.append(f.original.constData(), originalSize);
+    out.append(size_t(kRecordSuffix), '\0'); // crc, filled in by finishRecords()
     if (truncatedOut)
         *truncatedOut = cut;
     return seqOffset;
@@ -250,6 +261,11 @@ bool decodeFrameFixed(const char *body, quint32 size, FrameFixed *f)
     if (f->payloadSize > kMaxStoredBytes || f->messageSize > kMaxStoredBytes
         || f->originalSize > kMaxStoredBytes)
         return false;
+    if ((f->flags & FrameFlag::MessageIsPayload)
+        && (f->messageSize != 0 || !(f->flags & FrameFlag::HasMessage)))
+        return false;
+    if (f->flags & 0x80)
+        return false;
     const quint64 total = quint64(kFrameFixedSize) + f->payloadSize + f->messageSize + f->originalSize;
     return total == size;
 }
@@ -279,7 +295,10 @@ bool decodeFrame(const char *body, quint32 size, FrameRecord *out)
     const char *p = body + kFrameFixedSize;
     out->payload = QByteArray(p, qsizetype(f.payloadSize));
     p += f.payloadSize;
-    out->message = QByteArray(p, qsizetype(f.messageSize));
+    if (f.flags & FrameFlag::MessageIsPayload)
+        out->message = out->payload;
+    else
+        out->message = QByteArray(p, qsizetype(f.messageSize));
     p += f.messageSize;
     out->original = QByteArray(p, qsizetype(f.originalSize));
     return true;

@@ -45,6 +45,7 @@ constexpr quint8 HasMessage = 0x04;
 constexpr quint8 Unparsed = 0x08;
 constexpr quint8 ServerToClient = 0x10;
 constexpr quint8 Truncated = 0x20; // payload, message or original was cut to kMaxStoredBytes
+constexpr quint8 MessageIsPayload = 0x40; // message not stored: equal to the payload (messageSize 0)
 } // namespace FrameFlag
 
 quint8 frameFlags(const FrameRecord &f);

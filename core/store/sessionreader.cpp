@@ -111,7 +111,11 @@ ScanResult scanSession(QIODevice &device, const ScanCallbacks &cb, const std::at
     quint64 lastProgress = 0;
     // The device may grow while we read (a live capture); bound allocations by
     // what is there now and re-check with the actual read.
-    auto available = [&]() { return qMax<quint64>(total, quint64(qMax<qint64>(0, device.size()))); };
+    quint64 knownSize = total;
+    auto available = [&]() {
+        knownSize = qMax<quint64>(knownSize, quint64(qMax<qint64>(0, device.size())));
+        return knownSize;
+    };
     r.ok = true;
     for (;;) {
         if (cancel && (records & 1023) == 0 && cancel->load(std::memory_order_relaxed)) {
@@ -137,7 +141,7 @@ ScanResult scanSession(QIODevice &device, const ScanCallbacks &cb, const std::at
             break;
         }
         const quint64 need = quint64(kRecordOverhead) + body;
-        if (offset + need > available()) {
+        if (offset + need > knownSize && offset + need > available()) {
             r.warning = damage(offset, available(), "truncated record");
             break;
         }

@@ -6,6 +6,7 @@ list(APPEND WSLENS_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/sessionreader.cpp
   ${CMAKE_CURRENT_LIST_DIR}/frameindex.h
   ${CMAKE_CURRENT_LIST_DIR}/frameindex.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/writebatch.h
   ${CMAKE_CURRENT_LIST_DIR}/capturestore.h
   ${CMAKE_CURRENT_LIST_DIR}/capturestore.cpp)
 list(APPEND WSLENS_CORE_SOURCES
