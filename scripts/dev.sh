@@ -63,7 +63,7 @@ run_fuzzers() {
   configure_and_build fuzz
   local seconds="${WSLENS_FUZZ_SECONDS:-30}" f name corpus work
   for f in build/fuzz/tests/fuzz/fuzz_*; do
-    [ -x "$f" ] || continue
+    [ -f "$f" ] && [ -x "$f" ] || continue
     name="$(basename "$f")"; name="${name#fuzz_}"
     corpus="tests/fuzz/corpus/$name"
     work="$(mktemp -d)"
