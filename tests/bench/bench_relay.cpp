@@ -12,6 +12,9 @@
 //   /sink?bytes=N  read and discard N bytes of frames, then send one empty binary frame
 //   /echo          frames of 126..65535 bytes (16-bit length, masked) come back unmasked
 //   /idle          hold the connection
+#include "relay/relay.h"
+#include "store/capturerecords.h"
+
 #include <QByteArray>
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -21,6 +24,7 @@
 #include <QTemporaryDir>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -312,15 +316,10 @@ struct Throughput
     bool ok = false;
 };
 
-Throughput measureThroughput(quint16 port, int payloadSize, double seconds)
+Throughput sendBlocks(quint16 port, const QByteArray &block, int perBlock, long long blocks)
 {
-    int perBlock = 0;
-    const QByteArray block = maskedFrames(payloadSize, 0, &perBlock);
-    // Aim for ~seconds of traffic at a guessed rate, rounded to whole blocks.
-    const long long guessBytesPerSec = payloadSize <= 128 ? 150LL << 20 : payloadSize <= 2048 ? 600LL << 20 : 2000LL << 20;
-    long long blocks = std::max(4LL, (long long)(seconds * double(guessBytesPerSec) / double(block.size())));
-    const long long total = blocks * block.size();
     Throughput t;
+    const long long total = blocks * block.size();
     int fd = openWebSocket(port, "/sink?bytes=" + std::to_string(total));
     if (fd < 0)
         return t;
@@ -331,12 +330,24 @@ Throughput measureThroughput(quint16 port, int payloadSize, double seconds)
             return t;
         }
     char ack[2];
-    t.ok = readExactly(fd, ack, 2);
+    t.ok = readExactly(fd, ack, 2); // the server has read every byte
     const double s = std::chrono::duration<double>(Clock::now() - start).count();
     ::close(fd);
     t.framesPerSec = double(blocks) * perBlock / s;
     t.mbPerSec = double(total) / s / 1e6;
     return t;
+}
+
+// A short calibration run sizes the measured run to about `seconds`.
+Throughput measureThroughput(quint16 port, int payloadSize, double seconds)
+{
+    int perBlock = 0;
+    const QByteArray block = maskedFrames(payloadSize, 0, &perBlock);
+    const Throughput calibration = sendBlocks(port, block, perBlock, 4);
+    if (!calibration.ok)
+        return calibration;
+    const long long blocks = std::max(4LL, (long long)(seconds * calibration.mbPerSec * 1e6 / double(block.size())));
+    return sendBlocks(port, block, perBlock, blocks);
 }
 
 struct Latency
@@ -463,6 +474,16 @@ Concurrency measureConcurrency(quint16 port, int n, qint64 relayPid)
     return c;
 }
 
+// Takes every record and drops it: the relay's parse + record cost without a disk.
+class DiscardSink : public wslens::CaptureSink
+{
+public:
+    quint64 openConnection(const wslens::ConnectionInfo &) override { return ++m_ids; }
+    void updateConnection(const wslens::ConnectionInfo &) override {}
+    void appendFrame(wslens::FrameRecord &&) override { m_frames.fetch_add(1, std::memory_order_relaxed); }
+    std::atomic<quint64> m_ids{0}, m_frames{0};
+};
+
 struct Child
 {
     QProcess process;
@@ -573,10 +594,26 @@ int main(int argc, char **argv)
         usleep(1000 * 1000); // let the relay record the closes
     }
     std::printf("\n");
-    const Target targets[] = {{"direct", server.port}, {"socat", socatPort}, {"relay", relay.port}};
+    // The same relay engine in this process: without capture, and capturing into a sink
+    // that drops the records (separates the relay's own cost from the session file's).
+    DiscardSink discard;
+    wslens::relay::RelayConfig cfg;
+    cfg.mode = wslens::relay::RelayMode::ReverseProxy;
+    cfg.upstream = QUrl(QStringLiteral("ws://127.0.0.1:%1").arg(server.port));
+    wslens::relay::Relay bare, discarding;
+    bare.setConfig(cfg);
+    discarding.setConfig(cfg);
+    discarding.setCaptureSink(&discard);
+    bare.start();
+    discarding.start();
+    const Target targets[] = {{"direct", server.port},       {"socat", socatPort},
+                              {"engine", bare.listenPort()}, {"engine+rec", discarding.listenPort()},
+                              {"relay", relay.port}};
     const double seconds = quick ? 0.5 : 2.0;
     std::printf("bench_relay: relay = wslens capture (reverse proxy, recording to a session file); "
                 "socat -b 262144; server = epoll sink/echo\n\n");
+    std::printf("paths: direct = no relay; engine = relay engine in-process, no capture; engine+rec = same,\n"
+                "records built and dropped; relay = wslens capture writing the session file\n\n");
     std::printf("%-10s %10s %16s %12s\n", "payload", "path", "frames/s", "MB/s");
     double socat64 = 0, relay64 = 0, relay100 = 0;
     for (const int size : {100, 1024, 65536}) {
@@ -584,7 +621,7 @@ int main(int argc, char **argv)
             if (!std::strcmp(t.name, "socat") && !socatOk)
                 continue;
             const Throughput r = measureThroughput(t.port, size, seconds);
-            std::printf("%-10d %10s %16.0f %12.1f%s\n", size, t.name, r.framesPerSec, r.mbPerSec, r.ok ? "" : "  (failed)");
+            std::printf("%-10d %12s %16.0f %12.1f%s\n", size, t.name, r.framesPerSec, r.mbPerSec, r.ok ? "" : "  (failed)");
             std::fflush(stdout);
             if (size == 65536 && !std::strcmp(t.name, "socat"))
                 socat64 = r.mbPerSec;
@@ -606,7 +643,7 @@ int main(int argc, char **argv)
         const Latency l = measureRtt(t.port, 1024, quick ? 2000 : 20000);
         if (!std::strcmp(t.name, "direct"))
             directP50 = l.p50;
-        std::printf("%10s  p50 %7.1f us  p99 %7.1f us%s", t.name, l.p50, l.p99, l.ok ? "" : "  (failed)");
+        std::printf("%12s  p50 %7.1f us  p99 %7.1f us%s", t.name, l.p50, l.p99, l.ok ? "" : "  (failed)");
         if (std::strcmp(t.name, "direct"))
             std::printf("  added p50 %.1f us", l.p50 - directP50);
         std::printf("\n");
