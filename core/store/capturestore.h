@@ -78,7 +78,7 @@ class CaptureStore : public QObject, public CaptureSink
     Q_OBJECT
 public:
     // appendFrame() blocks while more than this many bytes wait for the disk.
-    static constexpr quint64 kMaxBacklogBytes = 256ull * 1024 * 1024;
+    static constexpr quint64 kMaxBacklogBytes = 64ull * 1024 * 1024;
 
     explicit CaptureStore(QObject *parent = nullptr);
     ~CaptureStore() override; // close()
