@@ -101,10 +101,12 @@ void EndpointConnection::onReadyRead()
 
 void EndpointConnection::processIncoming(const QByteArray &chunk)
 {
-    if (m_readStopped)
-        return; // failed, or the peer closed: the rest is ignored (and not captured)
+    // Everything that arrives is captured, even after a failure or the peer's
+    // close (then it is only drained, never acted upon).
     if (m_inCapture)
         m_inCapture->process(chunk, relay::nowUs());
+    if (m_readStopped)
+        return;
     m_parser.feed(chunk.constData(), std::size_t(chunk.size()), m_assembler);
 }
 
@@ -296,6 +298,9 @@ void EndpointConnection::onDisconnected()
 {
     if (m_state == State::Closed)
         return;
+    // Bytes that came with the FIN may still sit in the socket's buffer.
+    if (m_socket->bytesAvailable() > 0)
+        processIncoming(m_socket->readAll());
     if (!m_closeReceived && !m_closeSent && m_info.error.isEmpty())
         m_info.error = QStringLiteral("connection closed without a close frame");
     setClosed();
@@ -324,6 +329,10 @@ void EndpointConnection::writeFrame(quint8 opcode, const QByteArray &payload, qu
     QByteArray wire;
     FrameWriter::appendFrame(wire, opcode, payload, true, rsv, mask, mask ? FrameWriter::randomMaskKey() : 0);
     writeBytes(wire);
+    // A close frame goes to the kernel now: the peer's FIN may follow at once,
+    // and QAbstractSocket drops unwritten data when it sees the end of input.
+    if (opcode == Opcode::Close && m_state != State::Closed)
+        m_socket->flush();
 }
 
 void EndpointConnection::writeBytes(const QByteArray &bytes)
@@ -338,13 +347,20 @@ void EndpointConnection::writeBytes(const QByteArray &bytes)
 void EndpointConnection::updateCaptureInfo()
 {
     const bool server = m_settings.localRole == Role::Server;
+    int peerCode = m_peerCloseCode;
+    QString peerReason = m_peerCloseReason;
+    if (peerCode == -1 && m_inCapture && m_inCapture->sawClose()) {
+        // A close that came while we were already failing or closing.
+        peerCode = m_inCapture->closeCode();
+        peerReason = m_inCapture->closeReason();
+    }
     if (server) {
-        m_info.clientCloseCode = m_peerCloseCode;
-        m_info.clientCloseReason = m_peerCloseReason;
+        m_info.clientCloseCode = peerCode;
+        m_info.clientCloseReason = peerReason;
         m_info.serverCloseCode = m_localCloseCode;
     } else {
-        m_info.serverCloseCode = m_peerCloseCode;
-        m_info.serverCloseReason = m_peerCloseReason;
+        m_info.serverCloseCode = peerCode;
+        m_info.serverCloseReason = peerReason;
         m_info.clientCloseCode = m_localCloseCode;
     }
     if (m_capture.sink) {
