@@ -11,6 +11,7 @@ int runCapture(const QStringList &arguments);
 int runInspect(const QStringList &arguments);
 int runExport(const QStringList &arguments);
 int runImport(const QStringList &arguments);
+int runReplay(const QStringList &arguments);
 
 const Verb *verbTable()
 {
@@ -22,6 +23,7 @@ const Verb *verbTable()
         {"inspect", "summarise a session or HAR file (--json, --frames for JSON Lines)", runInspect},
         {"export", "write a session as HAR (Chrome DevTools) or JSON Lines", runExport},
         {"import", "turn a HAR file saved by Chrome DevTools into a session file", runImport},
+        {"replay", "replay recorded client messages against a server and compare the answers", runReplay},
         {nullptr, nullptr, nullptr},
     };
     return verbs;
