@@ -213,6 +213,8 @@ void tst_PerMessageDeflate::roundTrip_data()
     QTest::addColumn<int>("chunk");
     for (int size : {0, 1, 125, 126, 65536, 1 << 20}) {
         for (int bits : {8, 9, 12, 15}) {
+            if (size == (1 << 20) && bits != 15 && bits != 8)
+                continue; // keep the suite fast: 1 MiB only at the window extremes
             for (bool noContext : {false, true}) {
                 QTest::addRow("text/%d/w%d/%s", size, bits, noContext ? "reset" : "takeover")
                     << size << bits << noContext << false << (size > 4096 ? 4093 : 1);
