@@ -14,4 +14,6 @@ list(APPEND WSLENS_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/replayreport.cpp
   ${CMAKE_CURRENT_LIST_DIR}/sessioncopy.h
   ${CMAKE_CURRENT_LIST_DIR}/sessioncopy.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/mockserver.h
+  ${CMAKE_CURRENT_LIST_DIR}/mockserver.cpp
 )
