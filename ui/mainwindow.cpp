@@ -6,6 +6,7 @@
 #include "data/storecapture.h"
 #include "demo/demorunner.h"
 #include "store/capturestore.h"
+#include "store/har.h"
 #include "detail/formatting.h"
 #include "detail/framedetailview.h"
 #include "filter/filterrunner.h"
@@ -830,7 +831,10 @@ void MainWindow::openFile(const QString &path)
     }
     if (m_loading && m_loadCancel)
         m_loadCancel->store(true);
-    if (info.suffix().compare(QLatin1String("har"), Qt::CaseInsensitive) == 0) {
+    QByteArray head;
+    if (QFile probe(path); probe.open(QIODevice::ReadOnly))
+        head = probe.read(64); // a few bytes decide between a session and a HAR
+    if (info.suffix().compare(QLatin1String("har"), Qt::CaseInsensitive) == 0 || har::looksLikeJson(head)) {
         openHar(info.absoluteFilePath());
         return;
     }
@@ -895,9 +899,44 @@ void MainWindow::openFile(const QString &path)
 
 void MainWindow::openHar(const QString &path)
 {
-    QMessageBox::information(this, tr("Open"),
-                             tr("%1 is a HAR file. Convert it with `wslens import FILE.har -o FILE.wslens` and open the result.")
-                                 .arg(QFileInfo(path).fileName()));
+    // A HAR is imported into a temporary session on a worker thread; the rows
+    // appear as the store publishes them.
+    auto store = std::make_unique<CaptureStore>();
+    if (!store->createTemporary()) {
+        QMessageBox::warning(this, tr("Open"), tr("Cannot create a temporary session: %1").arg(store->errorString()));
+        return;
+    }
+    CaptureStore *raw = store.get();
+    adoptCapture(std::make_unique<StoreCapture>(std::move(store)), false, QFileInfo(path).fileName());
+    addRecentFile(path);
+    m_loading = true;
+    statusBar()->showMessage(tr("Importing %1…").arg(QFileInfo(path).fileName()));
+    const QPointer<MainWindow> self(this);
+    QThread *worker = QThread::create([raw, path, self] {
+        const har::ImportResult result = har::importHarFile(path, *raw);
+        raw->flush();
+        QMetaObject::invokeMethod(qApp, [self, result, raw] {
+            if (!self)
+                return;
+            self->m_loading = false;
+            auto *capture = qobject_cast<StoreCapture *>(self->m_owned.get());
+            if (!capture || capture->store() != raw)
+                return;
+            capture->catchUp();
+            if (!result.ok) {
+                QMessageBox::warning(self, tr("Open"), tr("Cannot import the HAR file: %1").arg(result.error));
+                self->setCapture(nullptr);
+                return;
+            }
+            self->statusBar()->showMessage(tr("Imported %n connection(s), %1 messages%2", nullptr, result.connections)
+                                               .arg(result.messages)
+                                               .arg(result.skippedEntries ? tr("; %n other entr(ies) skipped", nullptr, result.skippedEntries)
+                                                                          : QString()),
+                                           8000);
+            self->updateStatus();
+        }, Qt::QueuedConnection);
+    });
+    startWorker(worker);
 }
 
 void MainWindow::saveAs()

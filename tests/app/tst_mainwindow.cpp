@@ -46,6 +46,7 @@ private slots:
     void shortcutsExist();
     void layoutIsRemembered();
     void relayControlsCaptureLive();
+    void opensHar();
 
 private:
     QTemporaryDir m_dir;
@@ -263,6 +264,35 @@ void TestMainWindow::relayControlsCaptureLive()
     window.action(QStringLiteral("actionStopRelay"))->trigger();
     QCOMPARE(state->text(), QStringLiteral("Relay stopped"));
     QVERIFY(listen->isEnabled());
+}
+
+void TestMainWindow::opensHar()
+{
+    const QString path = m_dir.filePath(QStringLiteral("chrome.har"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(R"({"log":{"version":"1.2","creator":{"name":"WebInspector","version":"537.36"},"pages":[],"entries":[
+      {"startedDateTime":"2024-05-01T10:00:00.000Z","time":1.5,"_resourceType":"document",
+       "request":{"method":"GET","url":"http://example.test/","headers":[]},"response":{"status":200,"headers":[]}},
+      {"startedDateTime":"2024-05-01T10:00:01.000Z","time":2,"_resourceType":"websocket",
+       "request":{"method":"GET","url":"ws://example.test/socket","httpVersion":"HTTP/1.1",
+                  "headers":[{"name":"Upgrade","value":"websocket"}]},
+       "response":{"status":101,"statusText":"Switching Protocols","headers":[{"name":"Upgrade","value":"websocket"}]},
+       "_webSocketMessages":[
+         {"type":"send","time":1714557601.5,"opcode":1,"data":"hello from chrome"},
+         {"type":"receive","time":1714557601.6,"opcode":2,"data":"AAEC"}]}]}})");
+    file.close();
+
+    MainWindow window;
+    window.show();
+    window.openFile(path);
+    QTRY_VERIFY_WITH_TIMEOUT(!window.isLoading(), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(window.timelineModel()->rowCount(), 2, 5000);
+    QVERIFY2(window.windowTitle().startsWith(QStringLiteral("chrome.har")), qPrintable(window.windowTitle()));
+    QCOMPARE(window.timelineModel()->index(0, TimelineModel::PreviewColumn).data().toString(), QStringLiteral("hello from chrome"));
+    QCOMPARE(window.timelineModel()->index(1, TimelineModel::PreviewColumn).data().toString(), QStringLiteral("00 01 02"));
+    QTRY_COMPARE_WITH_TIMEOUT(window.connectionModel()->rowCount(), 1, 5000);
+    QCOMPARE(window.connectionModel()->info(0).url, QStringLiteral("ws://example.test/socket"));
 }
 
 QTEST_MAIN(TestMainWindow)
