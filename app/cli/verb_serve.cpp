@@ -4,6 +4,7 @@
 #include "endpoints/serverscript.h"
 #include "endpoints/wsserver.h"
 #include "store/capturestore.h"
+#include "tls/certificateauthority.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -34,7 +35,10 @@ const char ServeUsage[] =
     "  --subprotocol P        accept subprotocol P (repeatable, in preference order)\n"
     "  --no-deflate           refuse permessage-deflate offers\n"
     "  --allow-origin ORIGIN  accept only this Origin (repeatable; default: any)\n"
-    "  --save FILE            capture every frame into the session file FILE\n";
+    "  --save FILE            capture every frame into the session file FILE\n"
+    "  --wss                  TLS (wss://) with a certificate from the local CA\n"
+    "  --cert-host NAME       host name or IP the certificate is for (default: the listen address)\n"
+    "  --ca-dir DIR           folder of the local CA (default: see 'wslens ca path')\n";
 
 int g_signalPipe[2] = {-1, -1};
 
@@ -73,6 +77,9 @@ int runServe(const QStringList &arguments)
     QString mode;
     QString scriptFile;
     QString saveFile;
+    bool wss = false;
+    QString certHost;
+    QString caDir;
     endpoints::ServerOptions options;
     for (qsizetype i = 0; i < arguments.size(); ++i) {
         const QString &a = arguments.at(i);
@@ -109,6 +116,14 @@ int runServe(const QStringList &arguments)
             if (!next(&value) || value.isEmpty())
                 return usageError("serve", QStringLiteral("--allow-origin needs an origin"));
             options.allowedOrigins.append(value.toLatin1());
+        } else if (a == QLatin1String("--wss")) {
+            wss = true;
+        } else if (a == QLatin1String("--cert-host")) {
+            if (!next(&certHost) || certHost.isEmpty())
+                return usageError("serve", QStringLiteral("--cert-host needs a host name or IP"));
+        } else if (a == QLatin1String("--ca-dir")) {
+            if (!next(&caDir) || caDir.isEmpty())
+                return usageError("serve", QStringLiteral("--ca-dir needs a folder"));
         } else if (a == QLatin1String("--save")) {
             if (!next(&saveFile) || saveFile.isEmpty())
                 return usageError("serve", QStringLiteral("--save needs a FILE"));
@@ -132,6 +147,27 @@ int runServe(const QStringList &arguments)
         options.behaviour = []() { return endpoints::makeBroadcastBehaviour(); };
     } else {
         options.behaviour = []() { return endpoints::makeEchoBehaviour(); };
+    }
+
+    if ((!certHost.isEmpty() || !caDir.isEmpty()) && !wss)
+        return usageError("serve", QStringLiteral("--cert-host and --ca-dir belong to --wss"));
+    std::unique_ptr<tls::CertificateAuthority> ca;
+    if (wss) {
+        ca = std::make_unique<tls::CertificateAuthority>(caDir);
+        QString error;
+        if (!ca->loadOrCreate(&error)) {
+            std::fprintf(stderr, "wslens serve: local CA: %s\n", qPrintable(error));
+            return Failure;
+        }
+        const QString host = certHost.isEmpty() ? address.toString() : certHost;
+        QSslConfiguration config = ca->serverConfigurationFor(host, &error);
+        if (config.localCertificate().isNull()) {
+            std::fprintf(stderr, "wslens serve: no certificate for %s: %s\n", qPrintable(host), qPrintable(error));
+            return Failure;
+        }
+        options.tls = config;
+        std::fprintf(stderr, "wslens serve: wss with a certificate for %s (trust %s)\n", qPrintable(host),
+                     qPrintable(ca->certificateFilePath()));
     }
 
     std::unique_ptr<CaptureStore> store;

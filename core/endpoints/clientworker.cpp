@@ -1,6 +1,7 @@
 #include "endpoints/clientworker.h"
 
 #include "endpoints/deflatecodec.h"
+#include "endpoints/endpointaddress.h"
 #include "relay/closeframe.h"
 
 #include <QSslConfiguration>
@@ -11,13 +12,6 @@
 namespace wslens::endpoints {
 
 namespace {
-
-QString endpointOf(const QHostAddress &address, quint16 port)
-{
-    if (address.protocol() == QAbstractSocket::IPv6Protocol)
-        return QStringLiteral("[%1]:%2").arg(address.toString()).arg(port);
-    return QStringLiteral("%1:%2").arg(address.toString()).arg(port);
-}
 
 QByteArray authority(const QString &host, quint16 port)
 {

@@ -1,6 +1,7 @@
 #include "endpoints/serverworker.h"
 
 #include "endpoints/deflatecodec.h"
+#include "endpoints/endpointaddress.h"
 #include "endpoints/serverhandshake.h"
 #include "relay/closeframe.h"
 
@@ -8,17 +9,6 @@
 #include <QTcpSocket>
 
 namespace wslens::endpoints {
-
-namespace {
-
-QString endpointOf(const QHostAddress &address, quint16 port)
-{
-    if (address.protocol() == QAbstractSocket::IPv6Protocol)
-        return QStringLiteral("[%1]:%2").arg(address.toString()).arg(port);
-    return QStringLiteral("%1:%2").arg(address.toString()).arg(port);
-}
-
-} // namespace
 
 ServerWorker::ServerWorker(const ServerOptions &options, std::atomic<int> *counter)
     : m_options(options)

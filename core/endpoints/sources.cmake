@@ -1,5 +1,6 @@
 # Built-in test server and client (issue 7).
 list(APPEND WSLENS_CORE_SOURCES
+  ${CMAKE_CURRENT_LIST_DIR}/endpointaddress.h
   ${CMAKE_CURRENT_LIST_DIR}/endpointconnection.h
   ${CMAKE_CURRENT_LIST_DIR}/endpointconnection.cpp
   ${CMAKE_CURRENT_LIST_DIR}/deflatecodec.h

@@ -4,6 +4,7 @@
 #include "testsupport.h"
 
 #include "store/capturestore.h"
+#include "tls/certificateauthority.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -55,6 +56,7 @@ private Q_SLOTS:
     void stopsOnSignal_data();
     void stopsOnSignal();
     void saveCapture();
+    void wss();
 
 private:
     // Starts `wslens serve ARGS --listen 127.0.0.1:0`; returns the port.
@@ -316,6 +318,25 @@ void tst_ServeSendCli::saveCapture()
         std::sort(messages.begin(), messages.end());
         QCOMPARE(messages, (QList<QByteArray>{"<one", "<two", ">one", ">two"}));
     }
+}
+
+void tst_ServeSendCli::wss()
+{
+    const QString caDir = m_dir.filePath(QStringLiteral("ca"));
+    ChildProcess serve;
+    const quint16 port = startServe(serve, {QStringLiteral("--echo"), QStringLiteral("--wss"), QStringLiteral("--ca-dir"), caDir});
+    QVERIFY2(port, qPrintable(serve.errorString()));
+    const QString caFile = tls::CertificateAuthority(caDir).certificateFilePath();
+    QVERIFY(QFile::exists(caFile));
+    const QString url = QStringLiteral("wss://127.0.0.1:%1/").arg(port);
+    QByteArray out, err;
+    QVERIFY2(runSend({url, QStringLiteral("--ca"), caFile, QStringLiteral("--text"), QStringLiteral("secret"),
+                      QStringLiteral("--wait-replies"), QStringLiteral("1")}, &out, &err) == 0,
+             err.constData());
+    QVERIFY(out.contains(QByteArray("secret").toBase64()));
+    // Without the CA the certificate is not trusted: a connection error.
+    QCOMPARE(runSend({url, QStringLiteral("--text"), QStringLiteral("x"), QStringLiteral("--timeout"), QStringLiteral("3")}, &out, &err), 2);
+    QVERIFY2(err.contains("TLS"), err.constData());
 }
 
 QTEST_GUILESS_MAIN(tst_ServeSendCli)
