@@ -4,6 +4,7 @@
 #   scripts/dev.sh test   install missing packages, build, run the whole suite (Release),
 #                         the fuzz targets (~30 s each) and the suite again under ASan+UBSan
 #   scripts/dev.sh build  install missing packages and build Release only
+#   scripts/dev.sh deps   only install every package the build and the tests need
 # Extra arguments after "run" are passed to wslens (e.g. a session file or a CLI verb).
 set -euo pipefail
 
@@ -77,6 +78,9 @@ run_fuzzers() {
 
 cmd="${1:-run}"; shift || true
 case "$cmd" in
+  deps)
+    install_missing "${build_packages[@]}" "${test_packages[@]}"
+    ;;
   build)
     install_missing "${build_packages[@]}"; use_ccache
     configure_and_build release
@@ -97,7 +101,7 @@ case "$cmd" in
     log "All tests passed"
     ;;
   *)
-    echo "usage: scripts/dev.sh run|test|build [wslens arguments...]" >&2
+    echo "usage: scripts/dev.sh run|test|build|deps [wslens arguments...]" >&2
     exit 2
     ;;
 esac
