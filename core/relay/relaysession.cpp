@@ -1,8 +1,8 @@
 #include "relay/relaysession.h"
 
+#include "protocol/handshake.h"
 #include "relay/closeframe.h"
 
-#include <QCryptographicHash>
 #include <QPointer>
 #include <QTcpSocket>
 #include <QUrl>
@@ -61,13 +61,6 @@ QByteArray pathAndQuery(const QUrl &url)
     if (url.hasQuery())
         p += '?' + url.query(QUrl::FullyEncoded).toLatin1();
     return p;
-}
-
-QByteArray expectedAccept(const QByteArray &key)
-{
-    return QCryptographicHash::hash(QByteArray(key.trimmed() + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"),
-                                    QCryptographicHash::Sha1)
-        .toBase64();
 }
 
 bool looksLikeHttpMethod(char c)
@@ -560,7 +553,7 @@ void RelaySession::startWebSocket(const HttpHead &response)
     m_info.extensions = response.value("Sec-WebSocket-Extensions");
     m_info.handshakeDoneUs = nowUs();
     const QByteArray accept = response.value("Sec-WebSocket-Accept").trimmed();
-    if (accept != expectedAccept(m_request.value("Sec-WebSocket-Key")))
+    if (accept != computeWebSocketAccept(m_request.value("Sec-WebSocket-Key").trimmed()))
         m_closeDetail = QStringLiteral("Sec-WebSocket-Accept does not match the request's key");
 
     bool deflate = false;
