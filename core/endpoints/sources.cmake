@@ -26,3 +26,7 @@ list(APPEND WSLENS_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/serverscript.h
   ${CMAKE_CURRENT_LIST_DIR}/serverscript.cpp
 )
+list(APPEND WSLENS_CORE_SOURCES
+  ${CMAKE_CURRENT_LIST_DIR}/composermessage.h
+  ${CMAKE_CURRENT_LIST_DIR}/composermessage.cpp
+)
