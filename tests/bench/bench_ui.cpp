@@ -437,6 +437,15 @@ int main(int argc, char **argv)
         const quint64 initial = argValue(args, QStringLiteral("--frames"), QStringLiteral("10000000")).toULongLong();
         return benchLive(initial, rate, seconds, args.contains(QStringLiteral("--filtered")));
     }
+    if (mode == QLatin1String("empty-screenshot")) { // the first-run state
+        QStandardPaths::setTestModeEnabled(true);
+        QSettings().clear();
+        MainWindow window;
+        window.resize(1280, 800);
+        window.show();
+        waitUntil([] { return false; }, 300);
+        return window.grab().save(argValue(args, QStringLiteral("--out"), QStringLiteral("empty.png"))) ? 0 : 1;
+    }
     if (mode == QLatin1String("screenshot"))
         return screenshot(argValue(args, QStringLiteral("--out"), QStringLiteral("screenshot.png")));
     std::fprintf(stderr, "usage: bench_ui open|filter|live|screenshot [--frames N] [--rate R] [--seconds S] [--filtered] [--out FILE]\n");

@@ -69,10 +69,11 @@ void EmptyState::rebuild()
 {
     const QString host = m_host.contains(QLatin1Char(':')) ? QString(QLatin1Char('[') % m_host % QLatin1Char(']')) : m_host;
     const QString proxy = QStringLiteral("http://%1:%2").arg(host).arg(m_port);
-    const QString state = m_running ? tr("The relay is listening.") : tr("Start the relay, then:");
+    const QString state = m_running ? tr("The relay is listening. Point a browser at wslens as its HTTP proxy:")
+                                    : tr("Start the relay, then point a browser at wslens as its HTTP proxy:");
     m_text->setText(tr(
         "<h2>No WebSocket traffic captured yet</h2>"
-        "<p>%1 Point a browser at wslens as its HTTP proxy:</p>"
+        "<p>%1</p>"
         "<p style='font-size:large'><b>Proxy address:</b> <code>%2</code></p>"
         "<p><b>Chromium / Chrome:</b> start it with<br>"
         "<code>chromium --proxy-server=%2 --user-data-dir=/tmp/wslens-profile</code></p>"
