@@ -117,6 +117,7 @@ private slots:
     void badGateway();
     void connectTunnelForwardsRawBytes();
     void originFormIsRejected();
+    void absoluteFormUpgradeIsCaptured();
 };
 
 void TestRelayHttp::keepAliveAndBodies()
@@ -269,6 +270,31 @@ void TestRelayHttp::originFormIsRejected()
     }) + client.readAll();
     QVERIFY2(got.startsWith("HTTP/1.1 400 Bad Request\r\n"), got.constData());
     QVERIFY(got.contains("absolute"));
+}
+
+void TestRelayHttp::absoluteFormUpgradeIsCaptured()
+{
+    RawUpgradeServer server;
+    MemorySink sink;
+    auto relay = startRelay(RelayMode::ExplicitProxy, 0, &sink);
+    QVERIFY(relay);
+    RawUpgradeClient client; // GET http://host:port/path with Upgrade, as some proxy clients send it
+    const QByteArray target = "http://127.0.0.1:" + QByteArray::number(server.port()) + "/abs?q=1";
+    QVERIFY(client.connectAndUpgrade(relay->listenPort(), target));
+    QTRY_VERIFY_WITH_TIMEOUT(server.upgraded(), 3000);
+    QVERIFY(server.requestHead().startsWith("GET /abs?q=1 HTTP/1.1\r\n")); // origin-form upstream
+    FrameSpec spec;
+    spec.masked = true;
+    spec.maskKey = 0xdeadbeef;
+    spec.opcode = Opcode::Text;
+    const QByteArray frame = FrameWriter::frame(spec, QByteArray("absolute"));
+    client.socket().write(frame);
+    QTRY_COMPARE_WITH_TIMEOUT(server.received(), frame, 3000);
+    QTRY_COMPARE_WITH_TIMEOUT(sink.messages(Direction::ClientToServer), QList<QByteArray>{"absolute"}, 3000);
+    const ConnectionInfo c = sink.connections().first();
+    QCOMPARE(c.url, QStringLiteral("ws://127.0.0.1:%1/abs?q=1").arg(server.port()));
+    QCOMPARE(c.mode, ConnectionMode::ExplicitProxy);
+    QCOMPARE(c.responseStatus, 101);
 }
 
 QTEST_GUILESS_MAIN(TestRelayHttp)
