@@ -2,8 +2,6 @@ list(APPEND WSLENS_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/relayconfig.h
   ${CMAKE_CURRENT_LIST_DIR}/httphead.h
   ${CMAKE_CURRENT_LIST_DIR}/httphead.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/messageinflater.h
-  ${CMAKE_CURRENT_LIST_DIR}/messageinflater.cpp
   ${CMAKE_CURRENT_LIST_DIR}/closeframe.h
   ${CMAKE_CURRENT_LIST_DIR}/closeframe.cpp
   ${CMAKE_CURRENT_LIST_DIR}/streamcapture.h

@@ -1,7 +1,7 @@
 #include "relay/streamcapture.h"
 
 #include "protocol/utf8validator.h"
-#include "relay/messageinflater.h"
+#include "protocol/deflatecodec.h"
 
 #include <algorithm>
 
@@ -22,8 +22,11 @@ StreamCapture::StreamCapture(CaptureSink *sink, quint64 connectionId, const Stre
     po.limits.maxFrameSize = options.maxFrameSize;
     po.limits.maxMessageSize = options.maxMessageSize;
     m_parser.setOptions(po);
-    if (options.deflate)
-        m_inflater = std::make_unique<MessageInflater>();
+    if (options.deflate) {
+        InflaterOptions io;
+        io.maxMessageSize = options.maxDecompressedSize;
+        m_inflater = std::make_unique<Inflater>(io);
+    }
 }
 
 StreamCapture::~StreamCapture() = default;
@@ -183,26 +186,15 @@ void StreamCapture::finishMessage(FrameRecord &record)
         return;
     }
     QByteArray inflated;
-    const auto rc = m_inflater->inflateMessage(m_message, m_options.maxDecompressedSize, inflated);
+    m_inflater->setTextMessage(m_messageIsText); // the inflater checks inflated text as UTF-8
+    const Violation v = m_inflater->inflateMessage(m_message, &inflated);
     m_message = QByteArray();
-    if (rc == MessageInflater::Result::Failed) {
+    if (v != Violation::None) {
         if (record.violation == Violation::None)
-            record.violation = Violation::DecompressionFailed;
-        noteStrict(Violation::DecompressionFailed, m_frameStart);
-        return;
-    }
-    if (rc == MessageInflater::Result::TooLarge) {
-        if (record.violation == Violation::None)
-            record.violation = Violation::DecompressedTooLarge;
-        noteStrict(Violation::DecompressedTooLarge, m_frameStart);
-    }
-    // The parser cannot see inside compressed text: check it here.
-    // (The opcode is on the message's first frame; this record may be a continuation.)
-    if (m_messageIsText && rc == MessageInflater::Result::Ok
-        && !Utf8Validator::isValid(inflated.constData(), std::size_t(inflated.size()))) {
-        if (record.violation == Violation::None)
-            record.violation = Violation::InvalidUtf8;
-        noteStrict(Violation::InvalidUtf8, m_frameStart);
+            record.violation = v;
+        noteStrict(v, m_frameStart);
+        if (v == Violation::DecompressionFailed)
+            return; // no message to show
     }
     record.hasMessage = true;
     record.message = std::move(inflated);

@@ -8,9 +8,11 @@
 
 #include <memory>
 
-namespace wslens::relay {
+namespace wslens {
+class Inflater;
+}
 
-class MessageInflater;
+namespace wslens::relay {
 
 // What a StreamCapture needs to know about its stream.
 struct StreamCaptureOptions
@@ -64,7 +66,7 @@ private:
     quint64 m_connectionId;
     StreamCaptureOptions m_options;
     FrameParser m_parser;
-    std::unique_ptr<MessageInflater> m_inflater;
+    std::unique_ptr<Inflater> m_inflater;
 
     // current frame
     FrameRecord m_record;
