@@ -214,7 +214,7 @@ int runReplay(const QStringList &arguments)
     }
     const QString text = replay::reportText(result);
     if (quiet)
-        std::fputs(qPrintable(text.section(QLatin1Char('\n'), -2)), stdout);
+        std::fputs(qPrintable(text.section(QLatin1Char('\n'), -2, -2) + QLatin1Char('\n')), stdout);
     else
         std::fputs(qPrintable(text), stdout);
     std::fflush(stdout);

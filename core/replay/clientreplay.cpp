@@ -200,12 +200,24 @@ void ClientReplay::startConnection()
     }
     m_client = std::make_unique<endpoints::WsClient>();
     endpoints::WsClient *client = m_client.get();
-    connect(client, &endpoints::WsClient::connected, this,
-            [this](const ConnectionInfo &info) { onConnected(info.id); });
-    connect(client, &endpoints::WsClient::failed, this, &ClientReplay::onFailed);
-    connect(client, &endpoints::WsClient::messageReceived, this, &ClientReplay::onMessage);
-    connect(client, &endpoints::WsClient::disconnected, this,
-            [this](int peerCode, int, const QString &) { onDisconnected(peerCode); });
+    const quint64 generation = ++m_generation;
+    // Signals of a finished connection's client may still be queued: ignore them.
+    connect(client, &endpoints::WsClient::connected, this, [this, generation](const ConnectionInfo &info) {
+        if (generation == m_generation)
+            onConnected(info.id);
+    });
+    connect(client, &endpoints::WsClient::failed, this, [this, generation](const QString &error) {
+        if (generation == m_generation)
+            onFailed(error);
+    });
+    connect(client, &endpoints::WsClient::messageReceived, this, [this, generation](quint8 opcode, const QByteArray &data) {
+        if (generation == m_generation)
+            onMessage(opcode, data);
+    });
+    connect(client, &endpoints::WsClient::disconnected, this, [this, generation](int peerCode, int, const QString &) {
+        if (generation == m_generation)
+            onDisconnected(peerCode);
+    });
     client->open(o);
 }
 
@@ -330,6 +342,7 @@ void ClientReplay::completeConnection()
     m_lingerTimer.stop();
     m_closeTimer.stop();
     m_open = false;
+    ++m_generation;   // whatever the old client still has queued is ignored
     m_client.reset(); // joins the worker; the capture is complete
     m_sink.reset();
     if (m_current.error.isEmpty()) {

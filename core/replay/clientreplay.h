@@ -117,6 +117,7 @@ private:
 
     // The connection being replayed.
     int m_index = -1;
+    quint64 m_generation = 0; // tells this connection's client signals from stale ones
     std::unique_ptr<endpoints::WsClient> m_client;
     std::unique_ptr<ReplayCaptureSink> m_sink;
     QList<RecordedMessage> m_toSend;

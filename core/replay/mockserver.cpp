@@ -1,6 +1,7 @@
 #include "replay/mockserver.h"
 
 #include "endpoints/endpointconnection.h"
+#include "store/captureloader.h"
 
 #include <QHash>
 #include <QPointer>
@@ -97,6 +98,40 @@ private:
 endpoints::BehaviourFactory makeMockFactory(const RecordedConnection &recording, const MockOptions &options)
 {
     return [recording, options]() { return std::make_unique<MockBehaviour>(recording, options); };
+}
+
+bool loadMockFactory(const QString &file, quint64 connection, const MockOptions &options,
+                     endpoints::BehaviourFactory *out, QString *error)
+{
+    LoadedCapture loaded = loadCapture(file);
+    if (!loaded.store) {
+        *error = QStringLiteral("%1: %2").arg(file, loaded.error);
+        return false;
+    }
+    QList<RecordedConnection> recordings;
+    QString e;
+    if (!loadRecordings(*loaded.store, connection ? QList<quint64>{connection} : QList<quint64>{}, &recordings, &e)) {
+        *error = QStringLiteral("%1: %2").arg(file, e);
+        return false;
+    }
+    *out = makeMockFactory(recordings.constFirst(), options);
+    return true;
+}
+
+QString describeUnexpected(int index, const ComparedMessage &expected, const ComparedMessage &received)
+{
+    const auto show = [](const ComparedMessage &m) {
+        QString s = m.opcode == Opcode::Text ? QString::fromUtf8(m.data)
+                                             : QStringLiteral("<binary %1 bytes>").arg(m.data.size());
+        if (s.size() > 120)
+            s = s.left(120) + QStringLiteral("...");
+        return s;
+    };
+    if (expected.opcode == 0)
+        return QStringLiteral("unexpected client message #%1 (none was recorded): %2").arg(index).arg(show(received));
+    return QStringLiteral("unexpected client message #%1: expected %2, received %3")
+        .arg(index)
+        .arg(show(expected), show(received));
 }
 
 } // namespace wslens::replay

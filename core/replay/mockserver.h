@@ -30,4 +30,12 @@ struct MockOptions
 // Every connection is answered from recording, independently.
 endpoints::BehaviourFactory makeMockFactory(const RecordedConnection &recording, const MockOptions &options);
 
+// Loads FILE (session or HAR) and makes the factory from its first connection
+// with data messages (or connection id when non-zero). False with *error (one line).
+bool loadMockFactory(const QString &file, quint64 connection, const MockOptions &options,
+                     endpoints::BehaviourFactory *out, QString *error);
+
+// One line for an unexpected client message, e.g. for stderr.
+QString describeUnexpected(int index, const ComparedMessage &expected, const ComparedMessage &received);
+
 } // namespace wslens::replay

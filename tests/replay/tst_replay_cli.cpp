@@ -22,32 +22,9 @@ using namespace wslens::test;
 
 namespace {
 
-const char ScriptV1[] = R"({
-  "onMessage": [
-    {"match": "^hello$", "reply": {"text": "{\"greeting\":\"hi\",\"ts\":1000}"}},
-    {"match": "^get items$", "reply": [
-        {"text": "{\"items\":[{\"id\":1,\"name\":\"apple\"},{\"id\":2,\"name\":\"pear\"}],\"ts\":1001}"},
-        {"text": "done"}]}
-  ]
-})";
-
-// Same conversation, other timestamps and ids.
-const char ScriptNewIds[] = R"({
-  "onMessage": [
-    {"match": "^hello$", "reply": {"text": "{\"greeting\":\"hi\",\"ts\":2000}"}},
-    {"match": "^get items$", "reply": [
-        {"text": "{\"items\":[{\"id\":71,\"name\":\"apple\"},{\"id\":72,\"name\":\"pear\"}],\"ts\":2001}"},
-        {"text": "done"}]}
-  ]
-})";
-
-// A real regression: a renamed item and no "done".
-const char ScriptBroken[] = R"({
-  "onMessage": [
-    {"match": "^hello$", "reply": {"text": "{\"greeting\":\"hi\",\"ts\":1000}"}},
-    {"match": "^get items$", "reply": {"text": "{\"items\":[{\"id\":1,\"name\":\"apple\"},{\"id\":2,\"name\":\"plum\"}],\"ts\":1001}"}}
-  ]
-})";
+// Server scripts in tests/replay/data: script_v1.json (the recorded server),
+// script_new_ids.json (same answers with other ts and ids), script_broken.json
+// (a renamed item and no "done": a real regression).
 
 struct Run
 {
@@ -55,6 +32,7 @@ struct Run
     QByteArray out;
     QByteArray err;
     qint64 ms = 0;
+    QByteArray all() const { return QByteArray(out + err); }
 };
 
 } // namespace
@@ -77,7 +55,7 @@ private Q_SLOTS:
     void errors();
 
 private:
-    quint16 startServe(ChildProcess &serve, const QByteArray &script);
+    quint16 startServe(ChildProcess &serve, const QString &script); // a file in tests/replay/data
     Run replay(const QStringList &args);
     QJsonObject readReport(const QString &path);
     QString path(const QString &name) const { return m_dir.filePath(name); }
@@ -87,14 +65,9 @@ private:
     QString m_timedSession;  // written through the store: client messages 0, 1, 2, 3 s apart
 };
 
-quint16 tst_ReplayCli::startServe(ChildProcess &serve, const QByteArray &script)
+quint16 tst_ReplayCli::startServe(ChildProcess &serve, const QString &script)
 {
-    static int n = 0;
-    const QString file = path(QStringLiteral("script%1.json").arg(++n));
-    QFile f(file);
-    if (!f.open(QIODevice::WriteOnly) || f.write(script) != script.size())
-        return 0;
-    f.close();
+    const QString file = testDataPath(QStringLiteral("replay/data/") + script);
     if (!serve.start(wslensBinary(), {QStringLiteral("serve"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
                                       QStringLiteral("--script"), file}))
         return 0;
@@ -131,7 +104,7 @@ void tst_ReplayCli::initTestCase()
 
     // Capture a real session: wslens send against the scripted server.
     ChildProcess serve;
-    const quint16 port = startServe(serve, ScriptV1);
+    const quint16 port = startServe(serve, QStringLiteral("script_v1.json"));
     QVERIFY2(port, qPrintable(serve.errorString()));
     m_session = path(QStringLiteral("recorded.wslens"));
     ChildProcess send;
@@ -179,12 +152,12 @@ void tst_ReplayCli::initTestCase()
 void tst_ReplayCli::sameServerMatches()
 {
     ChildProcess serve;
-    const quint16 port = startServe(serve, ScriptV1);
+    const quint16 port = startServe(serve, QStringLiteral("script_v1.json"));
     QVERIFY(port);
     const QString report = path(QStringLiteral("same.json"));
     const Run r = replay({m_session, QStringLiteral("--target"), QStringLiteral("ws://127.0.0.1:%1").arg(port),
                           QStringLiteral("--report"), report});
-    QVERIFY2(r.code == 0, r.out + r.err);
+    QVERIFY2(r.code == 0, r.all().constData());
     QVERIFY2(r.out.contains("3 matched, 0 differing, 0 missing, 0 extra"), r.out.constData());
     const QJsonObject o = readReport(report);
     QCOMPARE(o.value(QLatin1String("summary")).toObject().value(QLatin1String("matched")).toInt(), 3);
@@ -200,12 +173,12 @@ void tst_ReplayCli::sameServerMatches()
 void tst_ReplayCli::changedServerDiffers()
 {
     ChildProcess serve;
-    const quint16 port = startServe(serve, ScriptNewIds);
+    const quint16 port = startServe(serve, QStringLiteral("script_new_ids.json"));
     QVERIFY(port);
     const QString report = path(QStringLiteral("changed.json"));
     const Run r = replay({m_session, QStringLiteral("--target"), QStringLiteral("ws://127.0.0.1:%1").arg(port),
                           QStringLiteral("--report"), report});
-    QVERIFY2(r.code == 1, r.out + r.err);
+    QVERIFY2(r.code == 1, r.all().constData());
     QVERIFY2(r.out.contains("1 matched, 2 differing, 0 missing, 0 extra"), r.out.constData());
     const QJsonObject o = readReport(report);
     const QJsonArray diffs = o.value(QLatin1String("connections")).toArray().at(0).toObject()
@@ -239,22 +212,22 @@ void tst_ReplayCli::ignoredPathsMatch()
     QFETCH(QStringList, options);
     QFETCH(int, exitCode);
     ChildProcess serve;
-    const quint16 port = startServe(serve, ScriptNewIds);
+    const quint16 port = startServe(serve, QStringLiteral("script_new_ids.json"));
     QVERIFY(port);
     const Run r = replay(QStringList{m_session, QStringLiteral("--target"), QStringLiteral("ws://127.0.0.1:%1").arg(port)} + options);
-    QVERIFY2(r.code == exitCode, r.out + r.err);
+    QVERIFY2(r.code == exitCode, r.all().constData());
 }
 
 void tst_ReplayCli::regressionIsReported()
 {
     ChildProcess serve;
-    const quint16 port = startServe(serve, ScriptBroken);
+    const quint16 port = startServe(serve, QStringLiteral("script_broken.json"));
     QVERIFY(port);
     const QString report = path(QStringLiteral("broken.json"));
     const Run r = replay({m_session, QStringLiteral("--target"), QStringLiteral("ws://127.0.0.1:%1").arg(port),
                           QStringLiteral("--ignore"), QStringLiteral("$.ts"), QStringLiteral("--reply-timeout"),
                           QStringLiteral("1"), QStringLiteral("--report"), report});
-    QVERIFY2(r.code == 1, r.out + r.err);
+    QVERIFY2(r.code == 1, r.all().constData());
     QVERIFY2(r.out.contains("1 matched, 1 differing, 1 missing, 0 extra"), r.out.constData());
     QVERIFY2(r.out.contains("plum"), r.out.constData());
     const QJsonArray diffs = readReport(report).value(QLatin1String("connections")).toArray().at(0).toObject()
@@ -269,12 +242,12 @@ void tst_ReplayCli::regressionIsReported()
 void tst_ReplayCli::replyTiming()
 {
     ChildProcess serve;
-    const quint16 port = startServe(serve, ScriptV1);
+    const quint16 port = startServe(serve, QStringLiteral("script_v1.json"));
     QVERIFY(port);
     const QString report = path(QStringLiteral("reply.json"));
     const Run r = replay({m_session, QStringLiteral("--target"), QStringLiteral("ws://127.0.0.1:%1").arg(port),
                           QStringLiteral("--timing"), QStringLiteral("reply"), QStringLiteral("--report"), report});
-    QVERIFY2(r.code == 0, r.out + r.err);
+    QVERIFY2(r.code == 0, r.all().constData());
     const QJsonObject c = readReport(report).value(QLatin1String("connections")).toArray().at(0).toObject();
     QCOMPARE(c.value(QLatin1String("replyTimeouts")).toInt(), 0);
     QCOMPARE(c.value(QLatin1String("sent")).toInt(), 2);
@@ -293,7 +266,7 @@ void tst_ReplayCli::originalTimingAtSpeed10()
                           QStringLiteral("--timing"), QStringLiteral("original"), QStringLiteral("--speed"),
                           QStringLiteral("10"), QStringLiteral("--linger"), QStringLiteral("100"),
                           QStringLiteral("--report"), report});
-    QVERIFY2(r.code == 0, r.out + r.err);
+    QVERIFY2(r.code == 0, r.all().constData());
     const QJsonObject c = readReport(report).value(QLatin1String("connections")).toArray().at(0).toObject();
     const qint64 span = c.value(QLatin1String("sendSpanMs")).toInteger();
     qInfo("send span %lld ms (recorded 3000 ms, speed 10), whole run %lld ms", span, r.ms);
@@ -305,12 +278,12 @@ void tst_ReplayCli::originalTimingAtSpeed10()
 void tst_ReplayCli::saveLinksReplayRuns()
 {
     ChildProcess serve;
-    const quint16 port = startServe(serve, ScriptV1);
+    const quint16 port = startServe(serve, QStringLiteral("script_v1.json"));
     QVERIFY(port);
     const QString saved = path(QStringLiteral("saved.wslens"));
     const Run r = replay({m_session, QStringLiteral("--target"), QStringLiteral("ws://127.0.0.1:%1").arg(port),
                           QStringLiteral("--save"), saved});
-    QVERIFY2(r.code == 0, r.out + r.err);
+    QVERIFY2(r.code == 0, r.all().constData());
 
     CaptureStore original;
     QVERIFY(original.open(m_session));
@@ -382,7 +355,7 @@ void tst_ReplayCli::errors()
         a.replace(QLatin1String("%TEXT%"), text);
     }
     const Run r = replay(args);
-    QVERIFY2(r.code == 2, r.out + r.err);
+    QVERIFY2(r.code == 2, r.all().constData());
     QVERIFY2(r.err.contains(stderrContains), r.err.constData());
     QCOMPARE(r.err.trimmed().count('\n'), 0); // one clear line
 }
