@@ -1,3 +1,4 @@
+#include "composer/composerpanel.h"
 #include "mainwindow.h"
 
 #include "common/version.h"
@@ -321,8 +322,17 @@ void MainWindow::createDocks()
     m_chartDock->setWidget(m_chart);
     addDockWidget(Qt::BottomDockWidgetArea, m_chartDock);
 
+    // The composer's client is not captured yet: a capture can be replaced
+    // (Clear, Open) while its connection is live, and the sink must not dangle.
+    m_composerDock = new QDockWidget(tr("Composer"), this);
+    m_composerDock->setObjectName(QStringLiteral("dockComposer"));
+    m_composerDock->setWidget(new ComposerPanel(nullptr, m_composerDock));
+    addDockWidget(Qt::BottomDockWidgetArea, m_composerDock);
+    tabifyDockWidget(m_chartDock, m_composerDock);
+    m_chartDock->raise();
+
     if (view) {
-        for (QDockWidget *d : {m_connectionDock, m_detailDock, m_chartDock})
+        for (QDockWidget *d : {m_connectionDock, m_detailDock, m_chartDock, m_composerDock})
             view->addAction(d->toggleViewAction());
         view->addSeparator();
         QAction *resetLayout = view->addAction(tr("&Reset Layout"));

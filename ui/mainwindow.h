@@ -145,6 +145,7 @@ private:
     QDockWidget *m_connectionDock = nullptr;
     QDockWidget *m_detailDock = nullptr;
     QDockWidget *m_chartDock = nullptr;
+    QDockWidget *m_composerDock = nullptr;
 
     QComboBox *m_modeCombo = nullptr;
     QLineEdit *m_listenEdit = nullptr;
