@@ -3,6 +3,7 @@
 
 #include "endpoints/serverscript.h"
 #include "endpoints/wsserver.h"
+#include "replay/mockserver.h"
 #include "store/capturestore.h"
 #include "tls/certificateauthority.h"
 
@@ -32,6 +33,7 @@ const char ServeUsage[] =
     "  --echo                 send every message back to its sender\n"
     "  --broadcast            send every message to all other clients\n"
     "  --script FILE          scripted behaviour (JSON, see docs/SCRIPTS.md)\n"
+    "  --replay FILE          answer from a recorded session (mock server, see docs/REPLAY.md)\n"
     "  --subprotocol P        accept subprotocol P (repeatable, in preference order)\n"
     "  --no-deflate           refuse permessage-deflate offers\n"
     "  --allow-origin ORIGIN  accept only this Origin (repeatable; default: any)\n"
@@ -76,6 +78,7 @@ int runServe(const QStringList &arguments)
     quint16 port = 9001;
     QString mode;
     QString scriptFile;
+    QString replayFile;
     QString saveFile;
     bool wss = false;
     QString certHost;
@@ -106,6 +109,12 @@ int runServe(const QStringList &arguments)
             if (!next(&scriptFile))
                 return usageError("serve", QStringLiteral("--script needs a FILE"));
             mode = QStringLiteral("script");
+        } else if (a == QLatin1String("--replay")) {
+            if (!mode.isEmpty())
+                return usageError("serve", QStringLiteral("give only one of --echo, --broadcast, --script, --replay"));
+            if (!next(&replayFile))
+                return usageError("serve", QStringLiteral("--replay needs a FILE"));
+            mode = QStringLiteral("replay");
         } else if (a == QLatin1String("--subprotocol")) {
             if (!next(&value) || value.isEmpty())
                 return usageError("serve", QStringLiteral("--subprotocol needs a name"));
@@ -143,6 +152,14 @@ int runServe(const QStringList &arguments)
         if (!endpoints::parseServerScript(file.read(4 * 1024 * 1024), &script, &error))
             return usageError("serve", QStringLiteral("%1: %2").arg(scriptFile, error));
         options.behaviour = [script]() { return endpoints::makeScriptBehaviour(script); };
+    } else if (mode == QLatin1String("replay")) {
+        replay::MockOptions mock;
+        mock.unexpected = [](int index, const replay::ComparedMessage &expected, const replay::ComparedMessage &received) {
+            std::fprintf(stderr, "wslens serve: %s\n", qPrintable(replay::describeUnexpected(index, expected, received)));
+        };
+        QString error;
+        if (!replay::loadMockFactory(replayFile, 0, mock, &options.behaviour, &error))
+            return usageError("serve", error);
     } else if (mode == QLatin1String("broadcast")) {
         options.behaviour = []() { return endpoints::makeBroadcastBehaviour(); };
     } else {

@@ -51,6 +51,7 @@ private Q_SLOTS:
     void replyTiming();
     void originalTimingAtSpeed10();
     void saveLinksReplayRuns();
+    void serveReplayIsAMock();
     void errors_data();
     void errors();
 
@@ -308,6 +309,32 @@ void tst_ReplayCli::saveLinksReplayRuns()
     }
     QCOMPARE(runMessages, 5); // 2 sent, 3 received
     QCOMPARE(store.frameCount() > original.frameCount(), true);
+}
+
+void tst_ReplayCli::serveReplayIsAMock()
+{
+    // The mock answers a replay of the same session exactly as recorded.
+    ChildProcess serve;
+    QVERIFY(serve.start(wslensBinary(), {QStringLiteral("serve"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                                         QStringLiteral("--replay"), m_session}));
+    const quint16 port = portFromListeningLine(serve.waitForLine("listening on ", 10000));
+    QVERIFY2(port, serve.allStderr().constData());
+    const Run r = replay({m_session, QStringLiteral("--target"), QStringLiteral("ws://127.0.0.1:%1").arg(port)});
+    QVERIFY2(r.code == 0, r.all().constData());
+    QVERIFY2(r.out.contains("3 matched, 0 differing"), r.out.constData());
+
+    // A client saying something else is reported.
+    ChildProcess send;
+    QVERIFY(send.start(wslensBinary(), {QStringLiteral("send"), QStringLiteral("ws://127.0.0.1:%1/").arg(port),
+                                        QStringLiteral("--text"), QStringLiteral("bogus")}));
+    QCOMPARE(send.waitForExit(15000), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(serve.allStderr().contains("unexpected client message #0: expected hello, received bogus"), 5000);
+
+    // A file that is not a session is a usage error.
+    ChildProcess bad;
+    QVERIFY(bad.start(wslensBinary(), {QStringLiteral("serve"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                                       QStringLiteral("--replay"), m_session + QStringLiteral(".nope")}));
+    QCOMPARE(bad.waitForExit(15000), 2);
 }
 
 void tst_ReplayCli::errors_data()
