@@ -1,6 +1,7 @@
 // wslens replay: replays the client side of recorded connections against a
 // server and compares what comes back (issue 9).
 #include "cli/cli.h"
+#include "cli/optionreader.h"
 
 #include "replay/clientreplay.h"
 #include "replay/recording.h"
@@ -54,16 +55,6 @@ const char ReplayUsage[] =
     "                         replay connections linked to what they replay\n"
     "  --quiet                print only the total line\n";
 
-bool parseSeconds(const QString &value, double *out)
-{
-    bool ok = false;
-    const double v = value.toDouble(&ok);
-    if (!ok || !(v > 0) || v > 86400)
-        return false;
-    *out = v;
-    return true;
-}
-
 } // namespace
 
 int runReplay(const QStringList &arguments)
@@ -74,103 +65,89 @@ int runReplay(const QStringList &arguments)
     QString reportFile;
     QString saveFile;
     bool quiet = false;
-    for (qsizetype i = 0; i < arguments.size(); ++i) {
-        const QString &a = arguments.at(i);
+    OptionReader args("replay", arguments);
+    while (args.next()) {
         QString value;
-        const auto next = [&]() {
-            if (i + 1 >= arguments.size())
-                return false;
-            value = arguments.at(++i);
-            return true;
-        };
-        if (a == QLatin1String("-h") || a == QLatin1String("--help")) {
+        double seconds = 0;
+        if (args.isHelp()) {
             std::fputs(ReplayUsage, stdout);
             return Success;
-        } else if (a == QLatin1String("--target")) {
-            if (!next())
-                return usageError("replay", QStringLiteral("--target needs a URL"));
+        } else if (args.is("--target")) {
+            if (!args.text(&value, "a URL"))
+                return args.fail();
             const QUrl url(value, QUrl::StrictMode);
             const QString scheme = url.scheme().toLower();
             if (!url.isValid() || url.host().isEmpty()
                 || (scheme != QLatin1String("ws") && scheme != QLatin1String("wss")))
-                return usageError("replay",
-                                  QStringLiteral("--target must be ws://HOST[:PORT]/... or wss://... (got '%1')").arg(value));
+                return args.fail(QStringLiteral("--target must be ws://HOST[:PORT]/... or wss://... (got '%1')").arg(value));
             options.target = url;
-        } else if (a == QLatin1String("--connection")) {
+        } else if (args.is("--connection")) {
             bool ok = false;
-            const quint64 id = next() ? value.toULongLong(&ok) : 0;
+            const quint64 id = args.text(&value, "an id") ? value.toULongLong(&ok) : 0;
             if (!ok || id == 0)
-                return usageError("replay", QStringLiteral("--connection needs a connection id (a number > 0)"));
+                return args.fail(QStringLiteral("--connection needs a connection id (a number > 0)"));
             connectionIds.append(id);
-        } else if (a == QLatin1String("--timing")) {
-            if (!next() || !replay::parseTiming(value, &options.timing))
-                return usageError("replay", QStringLiteral("--timing must be asap, original or reply"));
-        } else if (a == QLatin1String("--speed")) {
+        } else if (args.is("--timing")) {
+            if (!args.text(&value, "a mode") || !replay::parseTiming(value, &options.timing))
+                return args.fail(QStringLiteral("--timing must be asap, original or reply"));
+        } else if (args.is("--speed")) {
             bool ok = false;
-            options.speed = next() ? value.toDouble(&ok) : 0;
+            options.speed = args.text(&value, "a number") ? value.toDouble(&ok) : 0;
             if (!ok || !(options.speed > 0) || options.speed > 1e6)
-                return usageError("replay", QStringLiteral("--speed needs a number > 0"));
-        } else if (a == QLatin1String("--reply-timeout")) {
-            double s = 0;
-            if (!next() || !parseSeconds(value, &s))
-                return usageError("replay", QStringLiteral("--reply-timeout needs seconds > 0"));
-            options.replyTimeoutMs = int(s * 1000);
-        } else if (a == QLatin1String("--linger")) {
-            bool ok = false;
-            options.lingerMs = next() ? value.toInt(&ok) : -1;
-            if (!ok || options.lingerMs < 0 || options.lingerMs > 600000)
-                return usageError("replay", QStringLiteral("--linger needs milliseconds from 0 to 600000"));
-        } else if (a == QLatin1String("--ignore")) {
+                return args.fail(QStringLiteral("--speed needs a number > 0"));
+        } else if (args.is("--reply-timeout")) {
+            if (!args.seconds(&seconds))
+                return args.fail();
+            options.replyTimeoutMs = int(seconds * 1000);
+        } else if (args.is("--linger")) {
+            if (!args.integer(&options.lingerMs, 0, 600000, "milliseconds"))
+                return args.fail();
+        } else if (args.is("--ignore")) {
             replay::JsonPath path;
             QString error;
-            if (!next())
-                return usageError("replay", QStringLiteral("--ignore needs a JSON path such as $.ts"));
+            if (!args.text(&value, "a JSON path such as $.ts"))
+                return args.fail();
             if (!replay::JsonPath::parse(value, &path, &error))
-                return usageError("replay", error);
+                return args.fail(error);
             options.compare.ignore.append(path);
-        } else if (a == QLatin1String("--mask")) {
-            if (!next())
-                return usageError("replay", QStringLiteral("--mask needs a regular expression"));
+        } else if (args.is("--mask")) {
+            if (!args.nonEmpty(&value, "a regular expression"))
+                return args.fail();
             const QRegularExpression re(value);
-            if (!re.isValid() || value.isEmpty())
-                return usageError("replay", QStringLiteral("--mask '%1': %2").arg(value, re.errorString()));
+            if (!re.isValid())
+                return args.fail(QStringLiteral("--mask '%1': %2").arg(value, re.errorString()));
             options.compare.masks.append(re);
-        } else if (a == QLatin1String("--header")) {
-            const qsizetype colon = next() ? value.indexOf(QLatin1Char(':')) : -1;
-            if (colon <= 0)
-                return usageError("replay", QStringLiteral("--header needs 'Name: value'"));
-            options.headers.append({value.left(colon).trimmed().toLatin1(), value.mid(colon + 1).trimmed().toUtf8()});
-        } else if (a == QLatin1String("--origin")) {
-            if (!next())
-                return usageError("replay", QStringLiteral("--origin needs a value"));
+        } else if (args.is("--header")) {
+            QPair<QByteArray, QByteArray> header;
+            if (!args.header(&header))
+                return args.fail();
+            options.headers.append(header);
+        } else if (args.is("--origin")) {
+            if (!args.text(&value, "a value"))
+                return args.fail();
             options.origin = value.toUtf8();
-        } else if (a == QLatin1String("--drop-cookies")) {
+        } else if (args.is("--drop-cookies")) {
             options.dropCookies = true;
-        } else if (a == QLatin1String("--deflate")) {
+        } else if (args.is("--deflate")) {
             options.deflate = true;
-        } else if (a == QLatin1String("--insecure")) {
+        } else if (args.is("--insecure")) {
             options.ignoreSslErrors = true;
-        } else if (a == QLatin1String("--timeout")) {
-            double s = 0;
-            if (!next() || !parseSeconds(value, &s))
-                return usageError("replay", QStringLiteral("--timeout needs seconds > 0"));
-            options.connectTimeoutMs = int(s * 1000);
-        } else if (a == QLatin1String("--report")) {
-            if (!next() || value.isEmpty())
-                return usageError("replay", QStringLiteral("--report needs a FILE"));
-            reportFile = value;
-        } else if (a == QLatin1String("--save")) {
-            if (!next() || value.isEmpty())
-                return usageError("replay", QStringLiteral("--save needs a FILE"));
-            saveFile = value;
-        } else if (a == QLatin1String("--quiet")) {
+        } else if (args.is("--timeout")) {
+            if (!args.seconds(&seconds))
+                return args.fail();
+            options.connectTimeoutMs = int(seconds * 1000);
+        } else if (args.is("--report")) {
+            if (!args.nonEmpty(&reportFile, "a FILE"))
+                return args.fail();
+        } else if (args.is("--save")) {
+            if (!args.nonEmpty(&saveFile, "a FILE"))
+                return args.fail();
+        } else if (args.is("--quiet")) {
             quiet = true;
-        } else if (a.startsWith(QLatin1String("--"))) {
-            return usageError("replay", QStringLiteral("unknown option '%1' (see 'wslens replay --help')").arg(a));
-        } else if (file.isEmpty()) {
-            file = a;
+        } else if (!args.isOption() && file.isEmpty()) {
+            file = args.current();
         } else {
-            return usageError("replay", QStringLiteral("unexpected argument '%1'").arg(a));
+            return args.unknown();
         }
     }
     if (file.isEmpty())

@@ -1,5 +1,6 @@
 // wslens send: the built-in client, headless (issue 7).
 #include "cli/cli.h"
+#include "cli/optionreader.h"
 
 #include "endpoints/framespectext.h"
 #include "endpoints/wsclient.h"
@@ -68,89 +69,71 @@ int runSend(const QStringList &arguments)
     double timeoutSeconds = 10;
     QString saveFile;
     QString url;
-    for (qsizetype i = 0; i < arguments.size(); ++i) {
-        const QString &a = arguments.at(i);
+    OptionReader args("send", arguments);
+    while (args.next()) {
         QString value;
-        const auto next = [&]() {
-            if (i + 1 >= arguments.size())
-                return false;
-            value = arguments.at(++i);
-            return true;
-        };
-        if (a == QLatin1String("-h") || a == QLatin1String("--help")) {
+        if (args.isHelp()) {
             std::fputs(SendUsage, stdout);
             return Success;
-        } else if (a == QLatin1String("--header")) {
-            const qsizetype colon = next() ? value.indexOf(QLatin1Char(':')) : -1;
-            if (colon <= 0)
-                return usageError("send", QStringLiteral("--header needs 'Name: value'"));
-            options.headers.append({value.left(colon).trimmed().toLatin1(), value.mid(colon + 1).trimmed().toUtf8()});
-        } else if (a == QLatin1String("--subprotocol")) {
-            if (!next() || value.isEmpty())
-                return usageError("send", QStringLiteral("--subprotocol needs a name"));
+        } else if (args.is("--header")) {
+            QPair<QByteArray, QByteArray> header;
+            if (!args.header(&header))
+                return args.fail();
+            options.headers.append(header);
+        } else if (args.is("--subprotocol")) {
+            if (!args.nonEmpty(&value, "a name"))
+                return args.fail();
             options.subprotocols.append(value.toLatin1());
-        } else if (a == QLatin1String("--origin")) {
-            if (!next())
-                return usageError("send", QStringLiteral("--origin needs a value"));
+        } else if (args.is("--origin")) {
+            if (!args.text(&value, "a value"))
+                return args.fail();
             options.origin = value.toUtf8();
-        } else if (a == QLatin1String("--deflate")) {
+        } else if (args.is("--deflate")) {
             options.deflate = true;
-        } else if (a == QLatin1String("--text")) {
-            if (!next())
-                return usageError("send", QStringLiteral("--text needs a value"));
+        } else if (args.is("--text")) {
+            if (!args.text(&value, "a value"))
+                return args.fail();
             items.append({Item::Text, value.toUtf8()});
-        } else if (a == QLatin1String("--binary-hex")) {
+        } else if (args.is("--binary-hex")) {
             QByteArray bytes;
-            if (!next() || !endpoints::decodeHex(value.toLatin1(), &bytes))
-                return usageError("send", QStringLiteral("--binary-hex needs an even number of hex digits"));
+            if (!args.text(&value, "hex digits") || !endpoints::decodeHex(value.toLatin1(), &bytes))
+                return args.fail(QStringLiteral("--binary-hex needs an even number of hex digits"));
             items.append({Item::Binary, bytes});
-        } else if (a == QLatin1String("--frame")) {
+        } else if (args.is("--frame")) {
             endpoints::CraftedFrame frame;
             QString error;
-            if (!next())
-                return usageError("send", QStringLiteral("--frame needs a SPEC"));
+            if (!args.text(&value, "a SPEC"))
+                return args.fail();
             if (!endpoints::parseFrameSpec(value, true, &frame, &error))
-                return usageError("send", QStringLiteral("--frame %1: %2").arg(value, error));
+                return args.fail(QStringLiteral("--frame %1: %2").arg(value, error));
             items.append({Item::Raw, frame.toBytes()});
-        } else if (a == QLatin1String("--wait-replies")) {
-            bool ok = false;
-            waitReplies = next() ? value.toInt(&ok) : -1;
-            if (!ok || waitReplies < 0)
-                return usageError("send", QStringLiteral("--wait-replies needs a number >= 0"));
-        } else if (a == QLatin1String("--timeout")) {
-            bool ok = false;
-            timeoutSeconds = next() ? value.toDouble(&ok) : -1;
-            if (!ok || timeoutSeconds <= 0 || timeoutSeconds > 86400)
-                return usageError("send", QStringLiteral("--timeout needs seconds > 0"));
-        } else if (a == QLatin1String("--no-pong")) {
+        } else if (args.is("--wait-replies")) {
+            if (!args.integer(&waitReplies, 0, 1000000, "a number of replies"))
+                return args.fail();
+        } else if (args.is("--timeout")) {
+            if (!args.seconds(&timeoutSeconds))
+                return args.fail();
+        } else if (args.is("--no-pong")) {
             options.connection.answerPings = false;
-        } else if (a == QLatin1String("--proxy")) {
-            const qsizetype colon = next() ? value.lastIndexOf(QLatin1Char(':')) : -1;
-            bool ok = false;
-            const uint port = colon > 0 ? value.mid(colon + 1).toUInt(&ok) : 0;
-            if (!ok || port == 0 || port > 65535)
-                return usageError("send", QStringLiteral("--proxy needs HOST:PORT"));
-            options.proxyHost = value.left(colon);
-            options.proxyPort = quint16(port);
-        } else if (a == QLatin1String("--ca")) {
-            if (!next())
-                return usageError("send", QStringLiteral("--ca needs a FILE"));
+        } else if (args.is("--proxy")) {
+            if (!args.hostPort(&options.proxyHost, &options.proxyPort))
+                return args.fail();
+        } else if (args.is("--ca")) {
+            if (!args.nonEmpty(&value, "a FILE"))
+                return args.fail();
             const QList<QSslCertificate> certs = QSslCertificate::fromPath(value, QSsl::Pem);
             if (certs.isEmpty())
-                return usageError("send", QStringLiteral("no PEM certificate in %1").arg(value));
+                return args.fail(QStringLiteral("no PEM certificate in %1").arg(value));
             options.caCertificates += certs;
-        } else if (a == QLatin1String("--insecure")) {
+        } else if (args.is("--insecure")) {
             options.ignoreSslErrors = true;
-        } else if (a == QLatin1String("--save")) {
-            if (!next() || value.isEmpty())
-                return usageError("send", QStringLiteral("--save needs a FILE"));
-            saveFile = value;
-        } else if (a.startsWith(QLatin1String("--"))) {
-            return usageError("send", QStringLiteral("unknown option '%1' (see 'wslens send --help')").arg(a));
-        } else if (url.isEmpty()) {
-            url = a;
+        } else if (args.is("--save")) {
+            if (!args.nonEmpty(&saveFile, "a FILE"))
+                return args.fail();
+        } else if (!args.isOption() && url.isEmpty()) {
+            url = args.current();
         } else {
-            return usageError("send", QStringLiteral("unexpected argument '%1'").arg(a));
+            return args.unknown();
         }
     }
     if (url.isEmpty())

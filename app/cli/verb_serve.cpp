@@ -1,5 +1,6 @@
 // wslens serve: the built-in test server, headless (issue 7).
 #include "cli/cli.h"
+#include "cli/optionreader.h"
 
 #include "endpoints/serverscript.h"
 #include "endpoints/wsserver.h"
@@ -50,26 +51,6 @@ void onSignal(int)
     [[maybe_unused]] const auto n = ::write(g_signalPipe[1], &c, 1);
 }
 
-bool parseListen(const QString &text, QHostAddress *address, quint16 *port)
-{
-    const qsizetype colon = text.lastIndexOf(QLatin1Char(':'));
-    if (colon <= 0)
-        return false;
-    QString host = text.left(colon);
-    if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']')))
-        host = host.mid(1, host.size() - 2);
-    bool ok = false;
-    const uint p = text.mid(colon + 1).toUInt(&ok);
-    if (!ok || p > 65535)
-        return false;
-    if (host == QLatin1String("localhost"))
-        *address = QHostAddress(QHostAddress::LocalHost);
-    else if (!address->setAddress(host))
-        return false;
-    *port = quint16(p);
-    return true;
-}
-
 } // namespace
 
 int runServe(const QStringList &arguments)
@@ -84,64 +65,62 @@ int runServe(const QStringList &arguments)
     QString certHost;
     QString caDir;
     endpoints::ServerOptions options;
-    for (qsizetype i = 0; i < arguments.size(); ++i) {
-        const QString &a = arguments.at(i);
-        const auto next = [&](QString *value) {
-            if (i + 1 >= arguments.size())
-                return false;
-            *value = arguments.at(++i);
-            return true;
-        };
+    OptionReader args("serve", arguments);
+    const auto chooseMode = [&](const QString &chosen) {
+        if (!mode.isEmpty())
+            return false;
+        mode = chosen;
+        return true;
+    };
+    const QString oneMode = QStringLiteral("give only one of --echo, --broadcast, --script, --replay");
+    while (args.next()) {
         QString value;
-        if (a == QLatin1String("-h") || a == QLatin1String("--help")) {
+        if (args.isHelp()) {
             std::fputs(ServeUsage, stdout);
             return Success;
-        } else if (a == QLatin1String("--listen")) {
-            if (!next(&value) || !parseListen(value, &address, &port))
-                return usageError("serve", QStringLiteral("--listen needs ADDR:PORT (e.g. 127.0.0.1:0)"));
-        } else if (a == QLatin1String("--echo") || a == QLatin1String("--broadcast")) {
-            if (!mode.isEmpty())
-                return usageError("serve", QStringLiteral("give only one of --echo, --broadcast, --script"));
-            mode = a.mid(2);
-        } else if (a == QLatin1String("--script")) {
-            if (!mode.isEmpty())
-                return usageError("serve", QStringLiteral("give only one of --echo, --broadcast, --script"));
-            if (!next(&scriptFile))
-                return usageError("serve", QStringLiteral("--script needs a FILE"));
-            mode = QStringLiteral("script");
-        } else if (a == QLatin1String("--replay")) {
-            if (!mode.isEmpty())
-                return usageError("serve", QStringLiteral("give only one of --echo, --broadcast, --script, --replay"));
-            if (!next(&replayFile))
-                return usageError("serve", QStringLiteral("--replay needs a FILE"));
-            mode = QStringLiteral("replay");
-        } else if (a == QLatin1String("--subprotocol")) {
-            if (!next(&value) || value.isEmpty())
-                return usageError("serve", QStringLiteral("--subprotocol needs a name"));
+        } else if (args.is("--listen")) {
+            if (!args.listenAddress(&address, &port))
+                return args.fail();
+        } else if (args.is("--echo") || args.is("--broadcast")) {
+            if (!chooseMode(args.current().mid(2)))
+                return args.fail(oneMode);
+        } else if (args.is("--script")) {
+            if (!chooseMode(QStringLiteral("script")))
+                return args.fail(oneMode);
+            if (!args.nonEmpty(&scriptFile, "a FILE"))
+                return args.fail();
+        } else if (args.is("--replay")) {
+            if (!chooseMode(QStringLiteral("replay")))
+                return args.fail(oneMode);
+            if (!args.nonEmpty(&replayFile, "a FILE"))
+                return args.fail();
+        } else if (args.is("--subprotocol")) {
+            if (!args.nonEmpty(&value, "a name"))
+                return args.fail();
             options.subprotocols.append(value.toLatin1());
-        } else if (a == QLatin1String("--no-deflate")) {
+        } else if (args.is("--no-deflate")) {
             options.deflate = false;
-        } else if (a == QLatin1String("--allow-origin")) {
-            if (!next(&value) || value.isEmpty())
-                return usageError("serve", QStringLiteral("--allow-origin needs an origin"));
+        } else if (args.is("--allow-origin")) {
+            if (!args.nonEmpty(&value, "an origin"))
+                return args.fail();
             options.allowedOrigins.append(value.toLatin1());
-        } else if (a == QLatin1String("--wss")) {
+        } else if (args.is("--wss")) {
             wss = true;
-        } else if (a == QLatin1String("--cert-host")) {
-            if (!next(&certHost) || certHost.isEmpty())
-                return usageError("serve", QStringLiteral("--cert-host needs a host name or IP"));
-        } else if (a == QLatin1String("--ca-dir")) {
-            if (!next(&caDir) || caDir.isEmpty())
-                return usageError("serve", QStringLiteral("--ca-dir needs a folder"));
-        } else if (a == QLatin1String("--save")) {
-            if (!next(&saveFile) || saveFile.isEmpty())
-                return usageError("serve", QStringLiteral("--save needs a FILE"));
+        } else if (args.is("--cert-host")) {
+            if (!args.nonEmpty(&certHost, "a host name or IP"))
+                return args.fail();
+        } else if (args.is("--ca-dir")) {
+            if (!args.nonEmpty(&caDir, "a folder"))
+                return args.fail();
+        } else if (args.is("--save")) {
+            if (!args.nonEmpty(&saveFile, "a FILE"))
+                return args.fail();
         } else {
-            return usageError("serve", QStringLiteral("unknown argument '%1' (see 'wslens serve --help')").arg(a));
+            return args.unknown();
         }
     }
     if (mode.isEmpty())
-        return usageError("serve", QStringLiteral("choose --echo, --broadcast or --script FILE"));
+        return usageError("serve", QStringLiteral("choose --echo, --broadcast, --script FILE or --replay FILE"));
 
     if (mode == QLatin1String("script")) {
         QFile file(scriptFile);
