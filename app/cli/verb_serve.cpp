@@ -26,7 +26,7 @@ namespace {
 
 const char ServeUsage[] =
     "Usage:\n"
-    "  wslens serve [--listen ADDR:PORT] (--echo | --broadcast | --script FILE) [options]\n\n"
+    "  wslens serve [--listen ADDR:PORT] (--echo | --broadcast | --script FILE | --replay FILE) [options]\n\n"
     "Runs the built-in WebSocket server until SIGINT or SIGTERM. Prints\n"
     "\"listening on HOST:PORT\" once it listens (port 0 picks a free port).\n\n"
     "Options:\n"
@@ -34,7 +34,14 @@ const char ServeUsage[] =
     "  --echo                 send every message back to its sender\n"
     "  --broadcast            send every message to all other clients\n"
     "  --script FILE          scripted behaviour (JSON, see docs/SCRIPTS.md)\n"
-    "  --replay FILE          answer from a recorded session (mock server, see docs/REPLAY.md)\n"
+    "  --replay FILE          answer from a recorded session (mock server, see docs/REPLAY.md):\n"
+    "                         each client gets the next recorded connection with its path\n"
+    "  --connection ID        --replay: answer from this recorded connection (repeatable;\n"
+    "                         default: every connection with data messages)\n"
+    "  --match-path           --replay: close (1008) clients whose path no recording has,\n"
+    "                         instead of answering them from the next recording\n"
+    "  --timing MODE          --replay: asap (default) | original (the recorded gaps)\n"
+    "  --speed X              --replay, original timing: play X times faster (default 1)\n"
     "  --subprotocol P        accept subprotocol P (repeatable, in preference order)\n"
     "  --no-deflate           refuse permessage-deflate offers\n"
     "  --allow-origin ORIGIN  accept only this Origin (repeatable; default: any)\n"
@@ -60,6 +67,9 @@ int runServe(const QStringList &arguments)
     QString mode;
     QString scriptFile;
     QString replayFile;
+    QList<quint64> replayConnections;
+    replay::MockOptions mock;
+    bool mockOptionGiven = false;
     QString saveFile;
     bool wss = false;
     QString certHost;
@@ -94,6 +104,27 @@ int runServe(const QStringList &arguments)
                 return args.fail(oneMode);
             if (!args.nonEmpty(&replayFile, "a FILE"))
                 return args.fail();
+        } else if (args.is("--connection")) {
+            bool ok = false;
+            const quint64 id = args.text(&value, "an id") ? value.toULongLong(&ok) : 0;
+            if (!ok || id == 0)
+                return args.fail(QStringLiteral("--connection needs a connection id (a number > 0)"));
+            replayConnections.append(id);
+            mockOptionGiven = true;
+        } else if (args.is("--match-path")) {
+            mock.matchPath = true;
+            mockOptionGiven = true;
+        } else if (args.is("--timing")) {
+            if (!args.text(&value, "a mode") || !replay::parseTiming(value, &mock.timing)
+                || mock.timing == replay::Timing::Reply)
+                return args.fail(QStringLiteral("--timing must be asap or original"));
+            mockOptionGiven = true;
+        } else if (args.is("--speed")) {
+            bool ok = false;
+            mock.speed = args.text(&value, "a number") ? value.toDouble(&ok) : 0;
+            if (!ok || !(mock.speed > 0) || mock.speed > 1e6)
+                return args.fail(QStringLiteral("--speed needs a number > 0"));
+            mockOptionGiven = true;
         } else if (args.is("--subprotocol")) {
             if (!args.nonEmpty(&value, "a name"))
                 return args.fail();
@@ -121,6 +152,8 @@ int runServe(const QStringList &arguments)
     }
     if (mode.isEmpty())
         return usageError("serve", QStringLiteral("choose --echo, --broadcast, --script FILE or --replay FILE"));
+    if (mockOptionGiven && mode != QLatin1String("replay"))
+        return usageError("serve", QStringLiteral("--connection, --match-path, --timing and --speed belong to --replay"));
 
     if (mode == QLatin1String("script")) {
         QFile file(scriptFile);
@@ -132,12 +165,14 @@ int runServe(const QStringList &arguments)
             return usageError("serve", QStringLiteral("%1: %2").arg(scriptFile, error));
         options.behaviour = [script]() { return endpoints::makeScriptBehaviour(script); };
     } else if (mode == QLatin1String("replay")) {
-        replay::MockOptions mock;
+        mock.notice = [](const QString &line) {
+            std::fprintf(stderr, "wslens serve: %s\n", qPrintable(line));
+        };
         mock.unexpected = [](int index, const replay::ComparedMessage &expected, const replay::ComparedMessage &received) {
             std::fprintf(stderr, "wslens serve: %s\n", qPrintable(replay::describeUnexpected(index, expected, received)));
         };
         QString error;
-        if (!replay::loadMockFactory(replayFile, 0, mock, &options.behaviour, &error))
+        if (!replay::loadMockFactory(replayFile, replayConnections, mock, &options.behaviour, &error))
             return usageError("serve", error);
     } else if (mode == QLatin1String("broadcast")) {
         options.behaviour = []() { return endpoints::makeBroadcastBehaviour(); };

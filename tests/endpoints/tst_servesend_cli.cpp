@@ -247,6 +247,11 @@ void tst_ServeSendCli::serveUsageErrors_data()
     QTest::newRow("bad listen") << QStringList{QStringLiteral("--echo"), QStringLiteral("--listen"), QStringLiteral("nowhere")};
     QTest::newRow("missing script") << QStringList{QStringLiteral("--script"), QStringLiteral("/nonexistent/x.json")};
     QTest::newRow("unknown option") << QStringList{QStringLiteral("--echo"), QStringLiteral("--bogus")};
+    QTest::newRow("replay option without --replay") << QStringList{QStringLiteral("--echo"), QStringLiteral("--match-path")};
+    QTest::newRow("replay timing reply") << QStringList{QStringLiteral("--replay"), QStringLiteral("x.wslens"),
+                                                        QStringLiteral("--timing"), QStringLiteral("reply")};
+    QTest::newRow("replay connection 0") << QStringList{QStringLiteral("--replay"), QStringLiteral("x.wslens"),
+                                                        QStringLiteral("--connection"), QStringLiteral("0")};
 }
 
 void tst_ServeSendCli::serveUsageErrors()

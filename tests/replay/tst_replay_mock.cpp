@@ -58,6 +58,8 @@ class tst_ReplayMock : public QObject
 private Q_SLOTS:
     void answersPythonClient_data();
     void answersPythonClient();
+    void picksRecordingByPath_data();
+    void picksRecordingByPath();
 };
 
 void tst_ReplayMock::answersPythonClient_data()
@@ -117,6 +119,99 @@ void tst_ReplayMock::answersPythonClient()
     QCOMPARE(unexpected.seen.at(0).first, 2);
     QCOMPARE(unexpected.seen.at(0).second, QByteArray("bogus"));
     QCOMPARE(unexpected.expectedOpcodes.at(0), 0); // nothing more was recorded
+}
+
+namespace {
+
+RecordedConnection recordingOn(quint64 id, const char *target, const char *greeting)
+{
+    RecordedConnection r;
+    r.info.id = id;
+    r.info.url = QStringLiteral("ws://recorded.test") + QString::fromLatin1(target);
+    r.info.requestTarget = target;
+    r.messages = {msg(Direction::ServerToClient, greeting, 0), msg(Direction::ClientToServer, "ping?", 10),
+                  msg(Direction::ServerToClient, greeting, 20)};
+    return r;
+}
+
+// Connects with python3-websockets to each path in turn; prints the greeting
+// or "closed CODE" per connection.
+const char PathClient[] = R"(import asyncio, sys, websockets
+async def one(url):
+    try:
+        async with websockets.connect(url) as ws:
+            first = await ws.recv()
+            await ws.send("ping?")
+            second = await ws.recv()
+            print(first if first == second else "mismatch", flush=True)
+    except websockets.ConnectionClosed as e:
+        print("closed", e.rcvd.code if e.rcvd else "none", flush=True)
+async def main():
+    for path in sys.argv[2:]:
+        await one(sys.argv[1] + path)
+asyncio.run(asyncio.wait_for(main(), 10))
+)";
+
+} // namespace
+
+void tst_ReplayMock::picksRecordingByPath_data()
+{
+    QTest::addColumn<bool>("matchPath");
+    QTest::addColumn<QStringList>("paths");
+    QTest::addColumn<QByteArray>("expected");
+    // Recordings: #1 /chat, #2 /feed?x=1, #3 /chat.
+    QTest::newRow("same path cycles in order")
+        << false << QStringList{QStringLiteral("/chat"), QStringLiteral("/chat"), QStringLiteral("/chat")}
+        << QByteArray("chat one\nchat two\nchat one\n");
+    QTest::newRow("path and query, then path only")
+        << false << QStringList{QStringLiteral("/feed?x=1"), QStringLiteral("/feed?x=2")}
+        << QByteArray("feed\nfeed\n");
+    QTest::newRow("unknown path falls back to the recordings in order")
+        << false << QStringList{QStringLiteral("/other"), QStringLiteral("/other")}
+        << QByteArray("chat one\nfeed\n");
+    QTest::newRow("unknown path refused with --match-path")
+        << true << QStringList{QStringLiteral("/other"), QStringLiteral("/feed?x=1")}
+        << QByteArray("closed 1008\nfeed\n");
+}
+
+void tst_ReplayMock::picksRecordingByPath()
+{
+    QFETCH(bool, matchPath);
+    QFETCH(QStringList, paths);
+    QFETCH(QByteArray, expected);
+
+    MockOptions options;
+    options.matchPath = matchPath;
+    QMutex mutex;
+    QStringList notices;
+    options.notice = [&](const QString &line) {
+        QMutexLocker lock(&mutex);
+        notices.append(line);
+    };
+    endpoints::WsServer server;
+    endpoints::ServerOptions so;
+    so.behaviour = makeMockFactory(QList<RecordedConnection>{recordingOn(1, "/chat", "chat one"),
+                                                             recordingOn(2, "/feed?x=1", "feed"),
+                                                             recordingOn(3, "/chat", "chat two")},
+                                   options);
+    QString error;
+    QVERIFY2(server.listen(so, &error), qPrintable(error));
+
+    QTemporaryDir dir;
+    const QString script = dir.filePath(QStringLiteral("client.py"));
+    {
+        QFile f(script);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(PathClient);
+    }
+    ChildProcess client;
+    QVERIFY(client.start(debianPython(), QStringList{script, server.url()} + paths));
+    QCOMPARE(client.waitForExit(15000), 0);
+    QCOMPARE(client.allStdout(), expected);
+    QMutexLocker lock(&mutex);
+    QCOMPARE(notices.size(), paths.size());
+    QVERIFY2(notices.constFirst().startsWith(QStringLiteral("client on ") + paths.constFirst()),
+             qPrintable(notices.constFirst()));
 }
 
 QTEST_GUILESS_MAIN(tst_ReplayMock)
