@@ -2,7 +2,12 @@
 
 #include "relay/relaylistener.h"
 #include "relay/relayworker.h"
+#include "tls/certificateauthority.h"
 
+#include <QFileInfo>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslSocket>
 #include <QThread>
 
 #include <atomic>
@@ -11,6 +16,19 @@
 #include <unistd.h>
 
 namespace wslens::relay {
+
+namespace {
+
+// The certificates in a PEM or DER file (empty if none could be read).
+QList<QSslCertificate> readCertificates(const QString &path)
+{
+    QList<QSslCertificate> certs = QSslCertificate::fromPath(path, QSsl::Pem);
+    if (certs.isEmpty())
+        certs = QSslCertificate::fromPath(path, QSsl::Der);
+    return certs;
+}
+
+} // namespace
 
 struct Relay::Run
 {
@@ -39,9 +57,26 @@ QString Relay::checkConfig(const RelayConfig &config)
         const QString scheme = config.upstream.scheme();
         if (!config.upstream.isValid() || config.upstream.host().isEmpty())
             return QStringLiteral("reverse-proxy mode needs an upstream URL such as ws://127.0.0.1:8080/");
-        if (scheme != QLatin1String("ws") && scheme != QLatin1String("http"))
-            return QStringLiteral("upstream scheme '%1' is not supported (use ws://)").arg(scheme);
+        if (scheme != QLatin1String("ws") && scheme != QLatin1String("http") && scheme != QLatin1String("wss")
+            && scheme != QLatin1String("https"))
+            return QStringLiteral("upstream scheme '%1' is not supported (use ws:// or wss://)").arg(scheme);
+    } else if (config.tlsListener) {
+        return QStringLiteral("a TLS listener is for reverse-proxy mode (with an upstream URL)");
     }
+    for (const QString &pattern : config.passThrough) {
+        const QString problem = HostPatternList::check(pattern);
+        if (!problem.isEmpty())
+            return QStringLiteral("pass-through pattern: ") + problem;
+    }
+    if (!config.upstreamCaFile.isEmpty()) {
+        if (!QFileInfo(config.upstreamCaFile).isFile())
+            return QStringLiteral("upstream CA file '%1' does not exist").arg(config.upstreamCaFile);
+        if (readCertificates(config.upstreamCaFile).isEmpty())
+            return QStringLiteral("upstream CA file '%1' holds no PEM or DER certificate").arg(config.upstreamCaFile);
+    }
+    if ((config.needsCertificateAuthority() || !config.upstreamCaFile.isEmpty() || config.insecureUpstream)
+        && !QSslSocket::supportsSsl())
+        return QStringLiteral("TLS is not available (Qt has no working TLS backend)");
     if (config.workerThreads < 1 || config.workerThreads > 64)
         return QStringLiteral("worker thread count must be between 1 and 64");
     return {};
@@ -61,6 +96,10 @@ bool Relay::start()
     run->context->config = m_config;
     run->context->sink = m_sink;
     run->context->nextLocalId = &run->nextLocalId;
+    if (!setUpTls(*run->context)) {
+        setState(State::Failed);
+        return false;
+    }
 
     for (int i = 0; i < m_config.workerThreads; ++i) {
         auto thread = std::make_unique<QThread>();
@@ -170,6 +209,38 @@ int Relay::activeConnections() const
         total += n;
     }
     return total;
+}
+
+bool Relay::setUpTls(SessionContext &context)
+{
+    const RelayConfig &cfg = m_config;
+    context.passThrough = HostPatternList(cfg.passThrough);
+    if (cfg.needsCertificateAuthority()) {
+        std::shared_ptr<tls::CertificateAuthority> ca = cfg.certificateAuthority;
+        if (!ca)
+            ca = std::make_shared<tls::CertificateAuthority>(cfg.caDirectory);
+        QString error;
+        if (!ca->loadOrCreate(&error)) {
+            m_error = QStringLiteral("the interception CA cannot be used: %1").arg(error);
+            return false;
+        }
+        for (const QString &w : ca->warnings())
+            emit warning(QStringLiteral("CA: ") + w);
+        context.ca = std::move(ca);
+    }
+    QSslConfiguration upstream = QSslConfiguration::defaultConfiguration();
+    upstream.setPeerVerifyMode(QSslSocket::VerifyPeer);
+    upstream.setAllowedNextProtocols({QByteArrayLiteral("http/1.1")});
+    if (!cfg.upstreamCaFile.isEmpty()) {
+        const QList<QSslCertificate> extra = readCertificates(cfg.upstreamCaFile);
+        if (extra.isEmpty()) {
+            m_error = QStringLiteral("upstream CA file '%1' holds no certificate").arg(cfg.upstreamCaFile);
+            return false;
+        }
+        upstream.setCaCertificates(QSslConfiguration::systemCaCertificates() + extra);
+    }
+    context.upstreamTls = upstream;
+    return true;
 }
 
 void Relay::setState(State s)

@@ -14,6 +14,8 @@ class CaptureSink;
 
 namespace wslens::relay {
 
+struct SessionContext;
+
 // The intercepting relay: public face for the CLI and the UI. Lives in the
 // caller's thread (the GUI thread is fine); the listener and the connection
 // workers run on their own threads. Signals arrive queued in this object's thread.
@@ -61,12 +63,13 @@ public:
 
 Q_SIGNALS:
     void stateChanged(wslens::relay::Relay::State state);
-    void warning(const QString &message); // e.g. listening beyond loopback
+    void warning(const QString &message); // e.g. listening beyond loopback, CA permissions fixed
     void connectionOpened(quint64 id, const QString &url, const QString &client);
     void connectionClosed(quint64 id, const QString &url, const QString &detail);
 
 private:
     void setState(State s);
+    bool setUpTls(SessionContext &context);
     struct Run;
 
     RelayConfig m_config;

@@ -1,8 +1,16 @@
 #pragma once
 
 #include <QHostAddress>
+#include <QString>
+#include <QStringList>
 #include <QUrl>
 #include <QtGlobal>
+
+#include <memory>
+
+namespace wslens::tls {
+class CertificateAuthority;
+}
 
 namespace wslens::relay {
 
@@ -12,9 +20,11 @@ enum class RelayMode : quint8 {
     ExplicitProxy = 1, // clients use the relay as their HTTP proxy (CONNECT / absolute-form)
 };
 
-// What happens to a CONNECT tunnel whose first client bytes are not plain HTTP
-// (a TLS ClientHello). Issue 5 adds interception; until then tunnels are forwarded.
-enum class TunnelPolicy : quint8 { Forward = 0 };
+// What happens to a CONNECT tunnel whose first client bytes are a TLS ClientHello.
+enum class TunnelPolicy : quint8 {
+    Forward = 0,   // opaque tunnel: bytes forwarded untouched, nothing captured
+    Intercept = 1, // TLS ended here with a leaf from the CA (hosts in passThrough excepted)
+};
 
 // Every setting of the relay; safe defaults.
 struct RelayConfig
@@ -41,10 +51,30 @@ struct RelayConfig
     int connectTimeoutMs = 10000;
     int closeLingerMs = 5000;  // how long to wait for a peer to take our last bytes
 
+    // ---- TLS (issue 5; docs/TLS.md) ----
+    // Intercept needs a CA: certificateAuthority if set (shared, already
+    // loaded), otherwise the one in caDirectory ("" = the app data folder),
+    // created on first use when the relay starts.
     TunnelPolicy tunnelPolicy = TunnelPolicy::Forward;
+    QStringList passThrough;        // host globs tunnelled untouched ("*.google.com")
+    bool tlsListener = false;       // reverse mode: clients speak TLS to the relay (wss://)
+    QString caDirectory;
+    std::shared_ptr<tls::CertificateAuthority> certificateAuthority;
+    // Upstream TLS (wss:// upstreams, intercepted tunnels): verified against the
+    // system store plus the certificates in upstreamCaFile (PEM); with
+    // insecureUpstream, certificate errors are ignored and recorded on the connection.
+    QString upstreamCaFile;
+    bool insecureUpstream = false;
+    int tlsHandshakeTimeoutMs = 10000;
 
     // True when listenAddress is not a loopback address (the relay then warns).
     bool exposedBeyondLoopback() const { return !listenAddress.isLoopback(); }
+    // True when the relay needs the CA (interception or a TLS listener).
+    bool needsCertificateAuthority() const
+    {
+        return (mode == RelayMode::ExplicitProxy && tunnelPolicy == TunnelPolicy::Intercept)
+               || (mode == RelayMode::ReverseProxy && tlsListener);
+    }
 };
 
 } // namespace wslens::relay

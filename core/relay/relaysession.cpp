@@ -2,9 +2,12 @@
 
 #include "protocol/handshake.h"
 #include "relay/closeframe.h"
+#include "tls/certificateauthority.h"
+#include "tls/clienthello.h"
+#include "tls/leafname.h"
 
 #include <QPointer>
-#include <QTcpSocket>
+#include <QSslSocket>
 #include <QUrl>
 
 #include <sys/socket.h>
@@ -68,6 +71,16 @@ bool looksLikeHttpMethod(char c)
     return c >= 'A' && c <= 'Z';
 }
 
+QString hostText(const QHostAddress &address)
+{
+    QHostAddress a = address;
+    bool isV4 = false;
+    const quint32 v4 = a.toIPv4Address(&isV4);
+    if (isV4)
+        a = QHostAddress(v4);
+    return a.toString();
+}
+
 } // namespace
 
 RelaySession::RelaySession(qintptr descriptor, std::shared_ptr<const SessionContext> context, QObject *parent)
@@ -75,7 +88,7 @@ RelaySession::RelaySession(qintptr descriptor, std::shared_ptr<const SessionCont
     , m_ctx(std::move(context))
 {
     const RelayConfig &cfg = m_ctx->config;
-    auto *client = new QTcpSocket(this);
+    auto *client = new QSslSocket(this);
     if (!client->setSocketDescriptor(descriptor)) {
         ::close(int(descriptor));
         delete client;
@@ -85,37 +98,60 @@ RelaySession::RelaySession(qintptr descriptor, std::shared_ptr<const SessionCont
     m_client->setReadBufferSize(cfg.readBufferSize);
     m_client->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     m_clientEndpoint = endpointString(m_client->peerAddress(), m_client->peerPort());
-    connect(m_client, &QTcpSocket::readyRead, this, &RelaySession::onClientReadyRead);
-    connect(m_client, &QTcpSocket::disconnected, this, &RelaySession::onClientDisconnected);
-    connect(m_client, &QTcpSocket::bytesWritten, this, [this] { onBytesWritten(true); });
+    connect(m_client, &QSslSocket::readyRead, this, &RelaySession::onClientReadyRead);
+    connect(m_client, &QSslSocket::disconnected, this, &RelaySession::onClientDisconnected);
+    connect(m_client, &QSslSocket::bytesWritten, this, [this] { onBytesWritten(true); });
+    connect(m_client, &QSslSocket::encryptedBytesWritten, this, [this] { onBytesWritten(true); });
+    connect(m_client, &QSslSocket::encrypted, this, &RelaySession::onClientEncrypted);
 
     if (cfg.mode == RelayMode::ReverseProxy) {
         m_fixedTarget = true;
         m_rewriteHost = true;
         m_fixedHost = cfg.upstream.host(QUrl::FullyEncoded).toLatin1();
-        const bool secure = cfg.upstream.scheme() == QLatin1String("wss")
-                            || cfg.upstream.scheme() == QLatin1String("https");
-        m_fixedPort = quint16(cfg.upstream.port(secure ? 443 : 80));
+        m_upTls = cfg.upstream.scheme() == QLatin1String("wss") || cfg.upstream.scheme() == QLatin1String("https");
+        m_upPeerName = m_fixedHost;
+        m_fixedPort = quint16(cfg.upstream.port(m_upTls ? 443 : 80));
+        if (cfg.tlsListener && m_ctx->ca) {
+            m_tlsListener = true;
+            m_clientState = ClientState::ClientHello;
+        }
     }
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, [this] {
-        if (m_upState == UpstreamState::Connecting)
+        if (m_upState == UpstreamState::Connecting) {
             failRequest(504, "Gateway Timeout",
-                        QStringLiteral("timed out connecting to %1:%2")
-                            .arg(QString::fromLatin1(m_upHost)).arg(m_upPort));
+                        QStringLiteral("timed out %1 %2:%3")
+                            .arg(m_upTcpConnected ? QStringLiteral("in the TLS handshake with")
+                                                  : QStringLiteral("connecting to"),
+                                 QString::fromLatin1(m_upHost))
+                            .arg(m_upPort));
+        } else if (m_clientState == ClientState::ClientHello || m_clientState == ClientState::TlsHandshake) {
+            if (m_recordOpen && m_closeDetail.isEmpty())
+                m_closeDetail = QStringLiteral("timed out in the TLS handshake with the client");
+            m_clientState = ClientState::Closing;
+            m_client->abort();
+            closeUpstreamGracefully();
+        }
     });
+    if (m_tlsListener)
+        m_timer.start(cfg.tlsHandshakeTimeoutMs);
 }
 
 RelaySession::~RelaySession() = default;
 
-QTcpSocket *RelaySession::source(bool fromClient) const
+QSslSocket *RelaySession::source(bool fromClient) const
 {
     return fromClient ? m_client : m_upstream;
 }
 
-QTcpSocket *RelaySession::destination(bool fromClient) const
+QSslSocket *RelaySession::destination(bool fromClient) const
 {
     return fromClient ? m_upstream : m_client;
+}
+
+qint64 RelaySession::pendingWrite(const QSslSocket *socket)
+{
+    return socket->bytesToWrite() + socket->encryptedBytesToWrite();
 }
 
 // ---- client side -----------------------------------------------------------
@@ -125,14 +161,27 @@ void RelaySession::onClientReadyRead()
     if (!m_client)
         return;
     switch (m_clientState) {
-    case ClientState::Head:
     case ClientState::Sniff:
+        if (m_clientBuf.isEmpty() && shouldIntercept()) {
+            char first = 0;
+            if (m_client->peek(&first, 1) == 1 && first == 0x16) {
+                sniffClientHello(); // a TLS ClientHello: the bytes stay for QSslSocket
+                break;
+            }
+        }
+        Q_FALLTHROUGH();
+    case ClientState::Head:
         m_clientBuf += m_client->readAll();
         processClientBuffer();
         break;
+    case ClientState::ClientHello:
+        sniffClientHello();
+        break;
+    case ClientState::TlsHandshake:
+        break; // QSslSocket reads the handshake itself
     case ClientState::Body: {
         while (m_clientState == ClientState::Body && m_client->bytesAvailable() > 0) {
-            if (!m_upstream || m_upstream->bytesToWrite() > m_ctx->config.maxPendingWrite) {
+            if (!m_upstream || pendingWrite(m_upstream) > m_ctx->config.maxPendingWrite) {
                 m_paused[0] = true;
                 return;
             }
@@ -212,6 +261,8 @@ bool RelaySession::handleRequestHead(HttpHead head)
     m_info.openedUs = nowUs();
     m_info.mode = cfg.mode == RelayMode::ReverseProxy ? ConnectionMode::ReverseProxy : ConnectionMode::ExplicitProxy;
     m_info.clientEndpoint = m_clientEndpoint;
+    m_info.tls = m_clientTls || m_upTls;
+    m_info.insecureUpstream = m_upTls && cfg.insecureUpstream;
     m_info.requestMethod = head.method;
     m_info.requestTarget = head.target;
     m_info.requestHeaders = head.headers;
@@ -257,7 +308,7 @@ bool RelaySession::handleRequestHead(HttpHead head)
             || head.target.startsWith("https://") || head.target.startsWith("wss://"))
             head.target = pathAndQuery(QUrl::fromEncoded(head.target));
         if (m_rewriteHost)
-            head.set("Host", authorityString(host, port, 80));
+            head.set("Host", authorityString(host, port, m_upTls ? 443 : 80));
     }
 
     m_requestIsUpgrade = head.isWebSocketUpgrade();
@@ -286,8 +337,9 @@ bool RelaySession::handleRequestHead(HttpHead head)
         return false;
     }
 
-    const QByteArray scheme = m_requestIsUpgrade ? "ws://" : "http://";
-    m_info.url = QString::fromLatin1(scheme + authorityString(host, port, 80) + head.target);
+    const QByteArray scheme = m_upTls ? (m_requestIsUpgrade ? "wss://" : "https://")
+                                      : (m_requestIsUpgrade ? "ws://" : "http://");
+    m_info.url = QString::fromLatin1(scheme + authorityString(host, port, m_upTls ? 443 : 80) + head.target);
     m_info.serverEndpoint = QString::fromLatin1(authorityString(host, port, 0));
     m_request = head;
     m_requestWire = head.serialize();
@@ -297,10 +349,18 @@ bool RelaySession::handleRequestHead(HttpHead head)
         openRecord();
     }
     m_clientState = ClientState::Idle;
+    if (!m_pendingFailure.isEmpty()) {
+        // The server side of this tunnel failed before the client's first request.
+        failRequest(502, "Bad Gateway", m_pendingFailure);
+        return false;
+    }
+    m_requestWaiting = true;
     if (m_upstream && m_upState == UpstreamState::None && m_upHost == host && m_upPort == port
         && m_upstream->state() == QAbstractSocket::ConnectedState) {
         m_reusedUpstream = true;
         sendRequestUpstream();
+    } else if (m_upstream && m_upState == UpstreamState::Connecting && m_upHost == host && m_upPort == port) {
+        // The tunnel's TLS handshake with the server is still running: the request waits.
     } else {
         connectUpstream(host, port);
     }
@@ -320,25 +380,47 @@ void RelaySession::connectUpstream(const QByteArray &host, quint16 port)
     m_upPort = port;
     m_upState = UpstreamState::Connecting;
     m_upBuf.clear();
+    m_upTcpConnected = false;
+    m_upTlsErrors.clear();
     const RelayConfig &cfg = m_ctx->config;
-    if (cfg.mode == RelayMode::ReverseProxy && (cfg.upstream.scheme() == QLatin1String("wss"))) {
-        failRequest(502, "Bad Gateway", QStringLiteral("wss:// upstreams need TLS support, not available yet"));
-        return;
-    }
-    m_upstream = new QTcpSocket(this);
+    m_upstream = new QSslSocket(this);
     m_upstream->setReadBufferSize(cfg.readBufferSize);
-    connect(m_upstream, &QTcpSocket::connected, this, &RelaySession::onUpstreamConnected);
-    connect(m_upstream, &QTcpSocket::readyRead, this, &RelaySession::onUpstreamReadyRead);
-    connect(m_upstream, &QTcpSocket::disconnected, this, &RelaySession::onUpstreamDisconnected);
-    connect(m_upstream, &QTcpSocket::errorOccurred, this, &RelaySession::onUpstreamError);
-    connect(m_upstream, &QTcpSocket::bytesWritten, this, [this] { onBytesWritten(false); });
+    connect(m_upstream, &QSslSocket::connected, this, [this] {
+        m_upTcpConnected = true;
+        onUpstreamConnected();
+    });
+    connect(m_upstream, &QSslSocket::encrypted, this, &RelaySession::onUpstreamConnected);
+    connect(m_upstream, &QSslSocket::readyRead, this, &RelaySession::onUpstreamReadyRead);
+    connect(m_upstream, &QSslSocket::disconnected, this, &RelaySession::onUpstreamDisconnected);
+    connect(m_upstream, &QSslSocket::errorOccurred, this, &RelaySession::onUpstreamError);
+    connect(m_upstream, &QSslSocket::bytesWritten, this, [this] { onBytesWritten(false); });
+    connect(m_upstream, &QSslSocket::encryptedBytesWritten, this, [this] { onBytesWritten(false); });
+    connect(m_upstream, &QSslSocket::sslErrors, this, [this](const QList<QSslError> &errors) {
+        QStringList texts;
+        for (const QSslError &e : errors)
+            texts.append(e.errorString());
+        if (m_ctx->config.insecureUpstream) {
+            m_upstream->ignoreSslErrors(); // recorded: ConnectionInfo::insecureUpstream
+            return;
+        }
+        m_upTlsErrors = texts.join(QStringLiteral("; "));
+    });
     m_timer.start(cfg.connectTimeoutMs);
-    m_upstream->connectToHost(QString::fromLatin1(host), port);
+    if (m_upTls) {
+        setUpUpstreamSocket();
+        m_upstream->connectToHostEncrypted(QString::fromLatin1(host), port, QString::fromLatin1(m_upPeerName));
+    } else {
+        m_upstream->connectToHost(QString::fromLatin1(host), port);
+    }
 }
 
 void RelaySession::onUpstreamConnected()
 {
+    if (m_upTls && !m_upstream->isEncrypted())
+        return; // TCP is up; the request waits for the TLS handshake
     m_timer.stop();
+    if (m_clientState == ClientState::TlsHandshake)
+        m_timer.start(m_ctx->config.tlsHandshakeTimeoutMs); // the client's handshake still runs
     m_upstream->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     m_info.serverEndpoint = endpointString(m_upstream->peerAddress(), m_upstream->peerPort());
     if (!m_connectAuthority.isEmpty()) {
@@ -360,11 +442,15 @@ void RelaySession::onUpstreamConnected()
             onClientReadyRead();
         return;
     }
-    sendRequestUpstream();
+    if (m_requestWaiting)
+        sendRequestUpstream();
+    else
+        m_upState = UpstreamState::None; // an intercepted tunnel: ready for the first request
 }
 
 void RelaySession::sendRequestUpstream()
 {
+    m_requestWaiting = false;
     m_upstream->write(m_requestWire);
     m_upState = UpstreamState::Head;
     m_upBuf.clear();
@@ -390,12 +476,22 @@ void RelaySession::onUpstreamError()
 {
     if (!m_upstream)
         return;
-    const QString message = QStringLiteral("could not connect to %1:%2: %3")
-                                .arg(QString::fromLatin1(m_upHost))
-                                .arg(m_upPort)
-                                .arg(m_upstream->errorString());
     if (m_upState == UpstreamState::Connecting) {
+        const QString message = upstreamFailureMessage();
         m_timer.stop();
+        if (m_tunneled && !m_requestWaiting) {
+            // An intercepted tunnel whose client has not sent a request yet:
+            // answer its first request with the 502.
+            m_pendingFailure = message;
+            m_upstream->disconnect(this);
+            m_upstream->abort();
+            m_upstream->deleteLater();
+            m_upstream = nullptr;
+            m_upState = UpstreamState::None;
+            if (m_clientState == ClientState::TlsHandshake)
+                m_timer.start(m_ctx->config.tlsHandshakeTimeoutMs);
+            return;
+        }
         failRequest(502, "Bad Gateway", message);
         return;
     }
@@ -422,7 +518,7 @@ void RelaySession::onUpstreamReadyRead()
         break;
     case UpstreamState::Body:
         while (m_upState == UpstreamState::Body && m_upstream && m_upstream->bytesAvailable() > 0) {
-            if (m_client->bytesToWrite() > m_ctx->config.maxPendingWrite) {
+            if (pendingWrite(m_client) > m_ctx->config.maxPendingWrite) {
                 m_paused[1] = true;
                 return;
             }
@@ -612,16 +708,145 @@ void RelaySession::startRawTunnel()
     pump(false);
 }
 
+// ---- TLS ---------------------------------------------------------------------
+
+bool RelaySession::shouldIntercept() const
+{
+    const RelayConfig &cfg = m_ctx->config;
+    if (!m_tunneled || !m_ctx->ca || cfg.tunnelPolicy != TunnelPolicy::Intercept)
+        return false;
+    return !m_ctx->passThrough.matches(QString::fromLatin1(m_fixedHost));
+}
+
+void RelaySession::sniffClientHello()
+{
+    // Peek (not read): QSslSocket must still find the ClientHello in the socket.
+    const QByteArray head = m_client->peek(tls::kMaxClientHelloRecord);
+    const tls::ClientHelloPeek hello = tls::peekClientHello(head.constData(), head.size());
+    switch (hello.status) {
+    case tls::ClientHelloPeek::Status::NeedMore:
+        m_clientState = ClientState::ClientHello;
+        if (!m_timer.isActive())
+            m_timer.start(m_ctx->config.tlsHandshakeTimeoutMs);
+        return;
+    case tls::ClientHelloPeek::Status::NotTls:
+        if (m_tlsListener) {
+            // Plain bytes on a TLS listener: nothing sensible to answer.
+            m_timer.stop();
+            m_clientState = ClientState::Closing;
+            m_client->abort();
+            maybeFinish();
+            return;
+        }
+        m_clientState = ClientState::Sniff;
+        m_clientBuf += m_client->readAll();
+        processClientBuffer();
+        return;
+    case tls::ClientHelloPeek::Status::Complete:
+        startClientTls(hello.serverName);
+        return;
+    }
+}
+
+void RelaySession::startClientTls(const QByteArray &serverName)
+{
+    // The certificate names what the client asked for: SNI when it sent one
+    // (and it is a valid name), else the CONNECT host or, on a TLS listener, the
+    // address the client connected to (clients send no SNI for IP addresses).
+    QString name;
+    tls::LeafName parsed;
+    if (!serverName.isEmpty() && tls::LeafName::parse(QString::fromLatin1(serverName), &parsed))
+        name = parsed.text;
+    else if (m_tlsListener)
+        name = hostText(m_client->localAddress());
+    else
+        name = QString::fromLatin1(m_fixedHost);
+
+    QString error;
+    const QSslConfiguration config = m_ctx->ca->serverConfigurationFor(name, &error);
+    if (config.localCertificate().isNull()) {
+        m_info = ConnectionInfo();
+        m_info.openedUs = nowUs();
+        m_info.clientEndpoint = m_clientEndpoint;
+        m_info.tls = true;
+        m_info.url = QStringLiteral("https://") + name + QLatin1Char('/');
+        openRecord();
+        m_closeDetail = QStringLiteral("no certificate for '%1': %2").arg(name, error);
+        m_timer.stop();
+        m_clientState = ClientState::Closing;
+        m_client->abort();
+        closeUpstreamGracefully();
+        return;
+    }
+    m_client->setSslConfiguration(config);
+    m_clientTls = true;
+    m_clientState = ClientState::TlsHandshake;
+    if (!m_timer.isActive())
+        m_timer.start(m_ctx->config.tlsHandshakeTimeoutMs);
+    m_client->startServerEncryption();
+    if (m_tunneled) {
+        m_upPeerName = parsed.text.isEmpty() ? m_fixedHost : parsed.text.toLatin1();
+        startUpstreamTls();
+    }
+}
+
+void RelaySession::onClientEncrypted()
+{
+    if (m_clientState != ClientState::TlsHandshake)
+        return;
+    if (m_upState != UpstreamState::Connecting)
+        m_timer.stop();
+    m_clientState = ClientState::Head;
+    if (m_client->bytesAvailable() > 0)
+        onClientReadyRead();
+}
+
+void RelaySession::setUpUpstreamSocket()
+{
+    m_upstream->setSslConfiguration(m_ctx->upstreamTls);
+    m_upstream->setPeerVerifyName(QString::fromLatin1(m_upPeerName));
+}
+
+void RelaySession::startUpstreamTls()
+{
+    // Inside an intercepted CONNECT tunnel: the TCP connection to the server
+    // exists already; TLS with it runs while the client's handshake runs.
+    m_upTls = true;
+    m_upTlsErrors.clear();
+    if (!m_upstream) {
+        m_pendingFailure = QStringLiteral("the server %1:%2 closed the connection")
+                               .arg(QString::fromLatin1(m_upHost))
+                               .arg(m_upPort);
+        return;
+    }
+    m_upState = UpstreamState::Connecting;
+    setUpUpstreamSocket();
+    m_upstream->startClientEncryption();
+}
+
+QString RelaySession::upstreamFailureMessage() const
+{
+    const QString where = QString::fromLatin1(authorityString(m_upHost, m_upPort, 0));
+    if (m_upTls && m_upTcpConnected) {
+        const QString reason = m_upTlsErrors.isEmpty() ? m_upstream->errorString() : m_upTlsErrors;
+        return QStringLiteral("upstream TLS handshake with %1 failed: %2").arg(where, reason);
+    }
+    return QStringLiteral("could not connect to %1:%2: %3")
+        .arg(QString::fromLatin1(m_upHost))
+        .arg(m_upPort)
+        .arg(m_upstream->errorString());
+}
+
 void RelaySession::pump(bool fromClient)
 {
-    QTcpSocket *src = source(fromClient);
-    QTcpSocket *dst = destination(fromClient);
+    QSslSocket *src = source(fromClient);
+    QSslSocket *dst = destination(fromClient);
     if (!src || !dst)
         return;
     const int idx = fromClient ? 0 : 1;
     const qint64 bound = m_ctx->config.maxPendingWrite;
     while (src->bytesAvailable() > 0) {
-        if (dst->bytesToWrite() > bound) {
+        if (pendingWrite(dst) > bound) {
             m_paused[idx] = true;
             return;
         }
@@ -635,7 +860,7 @@ void RelaySession::pump(bool fromClient)
 
 void RelaySession::forwardChunk(bool fromClient, const QByteArray &chunk)
 {
-    QTcpSocket *dst = destination(fromClient);
+    QSslSocket *dst = destination(fromClient);
     StreamCapture *cap = m_capture[fromClient ? 0 : 1].get();
     qsizetype n = chunk.size();
     if (cap && m_wsActive)
@@ -702,6 +927,21 @@ void RelaySession::onClientDisconnected()
     } else if (m_clientState == ClientState::Closing) {
         onClientReadyRead(); // record what came last
     } else {
+        if (m_clientState == ClientState::TlsHandshake && m_client->error() == QAbstractSocket::SslHandshakeFailedError
+            && !m_recordOpen) {
+            // Typically the client does not trust the wslens CA: worth a record.
+            m_info = ConnectionInfo();
+            m_info.openedUs = nowUs();
+            m_info.mode = m_ctx->config.mode == RelayMode::ReverseProxy ? ConnectionMode::ReverseProxy
+                                                                          : ConnectionMode::ExplicitProxy;
+            m_info.clientEndpoint = m_clientEndpoint;
+            m_info.tls = true;
+            m_info.url = QStringLiteral("https://") + QString::fromLatin1(authorityString(m_fixedHost, m_fixedPort, 443))
+                         + QLatin1Char('/');
+            openRecord();
+            m_closeDetail = QStringLiteral("TLS handshake with the client failed (does it trust the wslens CA?): ")
+                            + m_client->errorString();
+        }
         if (m_recordOpen && m_closeDetail.isEmpty())
             m_closeDetail = QStringLiteral("client closed the connection during the handshake");
         m_clientState = ClientState::Closing;
@@ -728,6 +968,7 @@ void RelaySession::onUpstreamDisconnected()
             && m_upBuf.isEmpty()) {
             // A kept-alive server connection closed just as the request went out: retry once.
             m_upstreamGone = false;
+            m_requestWaiting = true;
             connectUpstream(m_upHost, m_upPort);
             return;
         }
@@ -778,16 +1019,16 @@ void RelaySession::onUpstreamDisconnected()
 
 void RelaySession::onBytesWritten(bool towardClient)
 {
-    QTcpSocket *dst = towardClient ? m_client : m_upstream;
+    QSslSocket *dst = towardClient ? m_client : m_upstream;
     if (!dst)
         return;
     const bool fromClient = !towardClient;
     const int idx = fromClient ? 0 : 1;
-    if (m_halfClosePending[idx] && dst->bytesToWrite() == 0) {
+    if (m_halfClosePending[idx] && pendingWrite(dst) == 0) {
         shutdownWrite(towardClient);
         return;
     }
-    if (m_paused[idx] && dst->bytesToWrite() <= m_ctx->config.maxPendingWrite / 2) {
+    if (m_paused[idx] && pendingWrite(dst) <= m_ctx->config.maxPendingWrite / 2) {
         m_paused[idx] = false;
         if (fromClient)
             onClientReadyRead();
@@ -872,7 +1113,7 @@ void RelaySession::closeUpstreamGracefully()
 
 void RelaySession::closeSide(bool clientSide)
 {
-    QTcpSocket *s = clientSide ? m_client : m_upstream;
+    QSslSocket *s = clientSide ? m_client : m_upstream;
     if (s && s->state() != QAbstractSocket::UnconnectedState) {
         if (s->state() != QAbstractSocket::ConnectedState) {
             if (!clientSide) {
@@ -880,7 +1121,7 @@ void RelaySession::closeSide(bool clientSide)
                 s->abort();
             }
         } else {
-            QPointer<QTcpSocket> guard(s);
+            QPointer<QSslSocket> guard(s);
             QTimer::singleShot(m_ctx->config.closeLingerMs, this, [guard] {
                 if (guard)
                     guard->abort();
@@ -889,7 +1130,7 @@ void RelaySession::closeSide(bool clientSide)
                 // WebSocket: send our FIN once everything queued is written, but
                 // keep reading until the peer closes, so its close reply is recorded.
                 m_halfClosePending[clientSide ? 1 : 0] = true;
-                if (s->bytesToWrite() == 0)
+                if (pendingWrite(s) == 0)
                     shutdownWrite(clientSide);
             } else {
                 s->disconnectFromHost(); // flushes what is queued, then closes
@@ -901,7 +1142,7 @@ void RelaySession::closeSide(bool clientSide)
 
 void RelaySession::shutdownWrite(bool clientSide)
 {
-    QTcpSocket *s = clientSide ? m_client : m_upstream;
+    QSslSocket *s = clientSide ? m_client : m_upstream;
     m_halfClosePending[clientSide ? 1 : 0] = false;
     if (s && s->state() == QAbstractSocket::ConnectedState)
         ::shutdown(int(s->socketDescriptor()), SHUT_WR);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "relay/hostpattern.h"
 #include "relay/httphead.h"
 #include "relay/relayconfig.h"
 #include "relay/streamcapture.h"
@@ -8,12 +9,13 @@
 #include <QByteArray>
 #include <QObject>
 #include <QPointer>
+#include <QSslConfiguration>
 #include <QTimer>
 
 #include <atomic>
 #include <memory>
 
-class QTcpSocket;
+class QSslSocket;
 
 namespace wslens::relay {
 
@@ -23,6 +25,11 @@ struct SessionContext
     RelayConfig config;
     CaptureSink *sink = nullptr; // may be null: relay without recording
     std::atomic<quint64> *nextLocalId = nullptr; // ids when there is no sink
+    // TLS (set up by Relay::start): the CA when the relay intercepts or has a
+    // TLS listener, the client configuration for TLS upstreams, pass-through hosts.
+    std::shared_ptr<tls::CertificateAuthority> ca;
+    QSslConfiguration upstreamTls;
+    HostPatternList passThrough;
 };
 
 // One client connection through the relay, from accept to close, on one
@@ -30,6 +37,10 @@ struct SessionContext
 // absolute-form; reverse proxy: origin-form to the fixed upstream), forwards
 // plain HTTP untouched with keep-alive, and on a WebSocket upgrade forwards
 // both directions byte for byte while StreamCaptures record the frames.
+// TLS (docs/TLS.md): both sockets are QSslSocket, plain until encryption
+// starts. An intercepted CONNECT tunnel (or a TLS listener) peeks the client's
+// ClientHello for SNI, ends TLS here with a leaf from the CA and speaks TLS to
+// the server; the HTTP inside is then handled exactly like plain HTTP.
 class RelaySession : public QObject
 {
     Q_OBJECT
@@ -47,7 +58,7 @@ Q_SIGNALS:
     void finished(wslens::relay::RelaySession *session);
 
 private:
-    enum class ClientState { Head, Body, Idle, Sniff, Raw, WebSocket, Closing };
+    enum class ClientState { Head, Body, Idle, Sniff, ClientHello, TlsHandshake, Raw, WebSocket, Closing };
     enum class UpstreamState { None, Connecting, Head, Body, Raw, WebSocket, Closing };
 
     void onClientReadyRead();
@@ -66,6 +77,14 @@ private:
     void responseComplete();
     void startWebSocket(const HttpHead &response);
     void startRawTunnel();
+    // TLS
+    bool shouldIntercept() const;
+    void sniffClientHello();
+    void startClientTls(const QByteArray &serverName);
+    void onClientEncrypted();
+    void startUpstreamTls();
+    void setUpUpstreamSocket();
+    QString upstreamFailureMessage() const;
     void pump(bool fromClient);
     void forwardChunk(bool fromClient, const QByteArray &chunk);
     void strictClose(bool offenderIsClient, Violation v);
@@ -79,12 +98,13 @@ private:
     void closeSide(bool clientSide);
     void shutdownWrite(bool clientSide);
     void maybeFinish();
-    QTcpSocket *source(bool fromClient) const;
-    QTcpSocket *destination(bool fromClient) const;
+    QSslSocket *source(bool fromClient) const;
+    QSslSocket *destination(bool fromClient) const;
+    static qint64 pendingWrite(const QSslSocket *socket); // plain + encrypted bytes not yet sent
 
     std::shared_ptr<const SessionContext> m_ctx;
-    QTcpSocket *m_client = nullptr;   // child
-    QTcpSocket *m_upstream = nullptr; // child
+    QSslSocket *m_client = nullptr;   // child; plain until startServerEncryption
+    QSslSocket *m_upstream = nullptr; // child; plain unless m_upTls
     ClientState m_clientState = ClientState::Head;
     UpstreamState m_upState = UpstreamState::None;
 
@@ -109,6 +129,16 @@ private:
     QByteArray m_connectAuthority; // CONNECT request being set up
     bool m_tunneled = false;
     bool m_reusedUpstream = false; // the request went over a kept-alive server connection
+    bool m_requestWaiting = false; // a request head waits for the upstream connection
+
+    // TLS
+    bool m_tlsListener = false;    // reverse mode: the client speaks TLS first
+    bool m_clientTls = false;      // the client side is (being) encrypted by us
+    bool m_upTls = false;          // the server side is (to be) TLS
+    bool m_upTcpConnected = false; // the server socket got past TCP connect
+    QByteArray m_upPeerName;       // SNI and verification name for the server
+    QString m_upTlsErrors;         // certificate errors reported by the server side
+    QString m_pendingFailure;      // upstream failed before the tunnel's first request
 
     // WebSocket capture
     std::unique_ptr<StreamCapture> m_capture[2]; // [0] client->server, [1] server->client

@@ -1,5 +1,7 @@
 list(APPEND WSLENS_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/relayconfig.h
+  ${CMAKE_CURRENT_LIST_DIR}/hostpattern.h
+  ${CMAKE_CURRENT_LIST_DIR}/hostpattern.cpp
   ${CMAKE_CURRENT_LIST_DIR}/httphead.h
   ${CMAKE_CURRENT_LIST_DIR}/httphead.cpp
   ${CMAKE_CURRENT_LIST_DIR}/closeframe.h

@@ -2,6 +2,8 @@
 list(APPEND WSLENS_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/certificateauthority.h
   ${CMAKE_CURRENT_LIST_DIR}/certificateauthority.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/clienthello.h
+  ${CMAKE_CURRENT_LIST_DIR}/clienthello.cpp
   ${CMAKE_CURRENT_LIST_DIR}/leafcertificate.h
   ${CMAKE_CURRENT_LIST_DIR}/leafcache.h
   ${CMAKE_CURRENT_LIST_DIR}/leafcache.cpp
