@@ -8,30 +8,6 @@
 
 namespace wslens::endpoints {
 
-namespace {
-
-DeflateParams fromAgreement(const pmd::DeflateAgreement &a)
-{
-    DeflateParams p;
-    p.serverNoContextTakeover = a.serverNoContextTakeover;
-    p.clientNoContextTakeover = a.clientNoContextTakeover;
-    p.serverMaxWindowBits = a.serverMaxWindowBits;
-    p.clientMaxWindowBits = a.clientMaxWindowBits;
-    return p;
-}
-
-pmd::DeflateAgreement toAgreement(const DeflateParams &p)
-{
-    pmd::DeflateAgreement a;
-    a.serverNoContextTakeover = p.serverNoContextTakeover;
-    a.clientNoContextTakeover = p.clientNoContextTakeover;
-    a.serverMaxWindowBits = p.serverMaxWindowBits;
-    a.clientMaxWindowBits = p.clientMaxWindowBits;
-    return a;
-}
-
-} // namespace
-
 bool negotiateDeflateAsServer(const QByteArray &requestExtensions, DeflateParams *params,
                               QByteArray *responseValue)
 {
@@ -41,7 +17,7 @@ bool negotiateDeflateAsServer(const QByteArray &requestExtensions, DeflateParams
     const pmd::ServerSelection selection = pmd::selectForServer(offers);
     if (!selection.accepted)
         return false;
-    *params = fromAgreement(selection.agreement);
+    *params = selection.agreement;
     *responseValue = selection.response.toBytes();
     return true;
 }
@@ -68,10 +44,8 @@ bool acceptDeflateResponse(const QByteArray &responseExtensions, bool *accepted,
                      .arg(QString::fromLatin1(responseExtensions));
         return false;
     }
-    pmd::DeflateAgreement agreement;
-    if (!pmd::validateResponse(pmd::defaultClientOffer(), answer.first(), &agreement, error))
+    if (!pmd::validateResponse(pmd::defaultClientOffer(), answer.first(), params, error))
         return false;
-    *params = fromAgreement(agreement);
     *accepted = true;
     return true;
 }
@@ -91,20 +65,18 @@ namespace {
 
 InflaterOptions inflaterOptions(Role role, const DeflateParams &params, quint64 cap)
 {
-    const pmd::DeflateAgreement a = toAgreement(params);
     InflaterOptions o;
-    o.windowBits = a.receiveWindowBits(role);
-    o.noContextTakeover = a.receiveNoContextTakeover(role);
+    o.windowBits = params.receiveWindowBits(role);
+    o.noContextTakeover = params.receiveNoContextTakeover(role);
     o.maxMessageSize = cap;
     return o;
 }
 
 DeflaterOptions deflaterOptions(Role role, const DeflateParams &params)
 {
-    const pmd::DeflateAgreement a = toAgreement(params);
     DeflaterOptions o;
-    o.windowBits = a.sendWindowBits(role);
-    o.noContextTakeover = a.sendNoContextTakeover(role);
+    o.windowBits = params.sendWindowBits(role);
+    o.noContextTakeover = params.sendNoContextTakeover(role);
     return o;
 }
 

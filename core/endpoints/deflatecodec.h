@@ -6,6 +6,7 @@
 
 #include "protocol/frame.h"
 #include "protocol/messageassembler.h"
+#include "protocol/permessagedeflate.h"
 
 #include <QByteArray>
 
@@ -13,14 +14,8 @@
 
 namespace wslens::endpoints {
 
-// The agreed parameters of permessage-deflate.
-struct DeflateParams
-{
-    bool serverNoContextTakeover = false;
-    bool clientNoContextTakeover = false;
-    int serverMaxWindowBits = 15; // 8-15
-    int clientMaxWindowBits = 15; // 8-15
-};
+// The agreed parameters of permessage-deflate (defaults filled in).
+using DeflateParams = pmd::DeflateAgreement;
 
 // Server side: picks the first acceptable permessage-deflate offer of a
 // Sec-WebSocket-Extensions request value. Returns false when there is none;
