@@ -16,7 +16,7 @@ jobs="${WSLENS_JOBS:-$(nproc 2>/dev/null || echo 2)}"
 build_packages=(cmake ninja-build g++ pkg-config git ca-certificates
   qt6-base-dev qt6-base-dev-tools qt6-websockets-dev libqt6svg6 qt6-qpa-plugins
   libgl-dev libegl-dev libssl-dev zlib1g-dev ccache)
-test_packages=(clang libclang-rt-14-dev python3 python3-websockets nodejs node-ws
+test_packages=(clang libclang-rt-14-dev desktop-file-utils appstream python3 python3-websockets nodejs node-ws
   chromium socat openssl libnss3-tools xvfb xauth procps file dpkg-dev fonts-dejavu-core)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
