@@ -3,6 +3,7 @@
 
 #include "relay/relay.h"
 #include "store/capturestore.h"
+#include "tls/certificateauthority.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -20,12 +21,20 @@ namespace wslens::cli {
 namespace {
 
 const char CaptureUsage[] =
-    "Usage: wslens capture [--listen ADDR:PORT] [--upstream URL] [--save FILE] [--duration SECONDS] [--strict]\n\n"
+    "Usage: wslens capture [--listen ADDR:PORT] [--upstream URL] [--save FILE] [--duration SECONDS] [--strict]\n"
+    "                      [--ca-dir DIR] [--upstream-ca FILE] [--insecure-upstream] [--pass-through PATTERN]... [--tls]\n\n"
     "Runs the relay without a display. With --upstream it is a reverse proxy to that\n"
-    "ws:// URL; without, an HTTP proxy for browsers and tools (CONNECT and absolute-form).\n\n"
+    "ws:// or wss:// URL; without, an HTTP proxy for browsers and tools (CONNECT and\n"
+    "absolute-form) that intercepts TLS (wss://, https://) with certificates from the\n"
+    "local CA (see 'wslens ca'; browsers must trust it, docs/TLS.md).\n\n"
     "Options:\n"
     "  --listen ADDR:PORT   where to listen (default 127.0.0.1:8080; port 0 picks a free one)\n"
-    "  --upstream URL       reverse-proxy mode: forward every connection to URL (ws://host:port)\n"
+    "  --upstream URL       reverse-proxy mode: forward every connection to URL (ws:// or wss://host:port)\n"
+    "  --ca-dir DIR         folder of the interception CA (default: the app data folder)\n"
+    "  --upstream-ca FILE   also trust the CA certificate(s) in FILE (PEM or DER) for servers\n"
+    "  --insecure-upstream  do not verify server certificates (recorded on each connection)\n"
+    "  --pass-through PAT   tunnel hosts matching PAT untouched, e.g. '*.google.com' (repeatable)\n"
+    "  --tls                reverse-proxy mode: clients connect with TLS (wss://) to the relay\n"
     "  --save FILE          session file to write (default: a new file in the capture folder)\n"
     "  --duration SECONDS   stop after this many seconds (default: run until SIGINT/SIGTERM)\n"
     "  --strict             close a peer that breaks the protocol instead of forwarding\n"
@@ -64,6 +73,29 @@ bool parseListen(const QString &text, QHostAddress &address, quint16 &port)
     return true;
 }
 
+// --ca-dir, --upstream-ca, --insecure-upstream, --pass-through, --tls.
+// Returns a usage problem or "".
+QString applyTlsOptions(const QCommandLineParser &parser, relay::RelayConfig &config)
+{
+    config.tunnelPolicy = relay::TunnelPolicy::Intercept;
+    if (parser.isSet(QStringLiteral("ca-dir"))) {
+        config.caDirectory = parser.value(QStringLiteral("ca-dir"));
+        if (config.caDirectory.isEmpty())
+            return QStringLiteral("--ca-dir needs a folder");
+    }
+    if (parser.isSet(QStringLiteral("upstream-ca"))) {
+        config.upstreamCaFile = parser.value(QStringLiteral("upstream-ca"));
+        if (config.upstreamCaFile.isEmpty())
+            return QStringLiteral("--upstream-ca needs a certificate file");
+    }
+    config.insecureUpstream = parser.isSet(QStringLiteral("insecure-upstream"));
+    config.passThrough = parser.values(QStringLiteral("pass-through"));
+    config.tlsListener = parser.isSet(QStringLiteral("tls"));
+    if (config.tlsListener && config.mode != relay::RelayMode::ReverseProxy)
+        return QStringLiteral("--tls is for reverse-proxy mode (use it with --upstream)");
+    return {};
+}
+
 void printLine(const QString &line)
 {
     std::fprintf(stdout, "%s\n", qPrintable(line));
@@ -82,7 +114,14 @@ int runCapture(const QStringList &arguments)
     const QCommandLineOption duration(QStringLiteral("duration"), QString(), QStringLiteral("SECONDS"));
     const QCommandLineOption strict(QStringLiteral("strict"), QString());
     const QCommandLineOption workers(QStringLiteral("workers"), QString(), QStringLiteral("N"));
+    // TLS (issue 5)
+    const QCommandLineOption caDir(QStringLiteral("ca-dir"), QString(), QStringLiteral("DIR"));
+    const QCommandLineOption upstreamCa(QStringLiteral("upstream-ca"), QString(), QStringLiteral("FILE"));
+    const QCommandLineOption insecureUpstream(QStringLiteral("insecure-upstream"), QString());
+    const QCommandLineOption passThrough(QStringLiteral("pass-through"), QString(), QStringLiteral("PATTERN"));
+    const QCommandLineOption tlsListener(QStringLiteral("tls"), QString());
     parser.addOptions({help, listen, upstream, save, duration, strict, workers});
+    parser.addOptions({caDir, upstreamCa, insecureUpstream, passThrough, tlsListener});
     QStringList argv = arguments;
     argv.prepend(QStringLiteral("wslens capture"));
     if (!parser.parse(argv)) {
@@ -107,6 +146,8 @@ int runCapture(const QStringList &arguments)
         config.mode = relay::RelayMode::ExplicitProxy;
     }
     config.strict = parser.isSet(strict);
+    if (const QString problem = applyTlsOptions(parser, config); !problem.isEmpty())
+        return usageError("capture", problem);
     if (parser.isSet(workers)) {
         bool ok = false;
         config.workerThreads = parser.value(workers).toInt(&ok);
@@ -123,6 +164,21 @@ int runCapture(const QStringList &arguments)
     const QString problem = relay::Relay::checkConfig(config);
     if (!problem.isEmpty())
         return usageError("capture", problem);
+
+    if (config.needsCertificateAuthority()) {
+        auto ca = std::make_shared<tls::CertificateAuthority>(config.caDirectory);
+        QString error;
+        const bool ok = ca->loadOrCreate(&error);
+        for (const QString &w : ca->warnings())
+            std::fprintf(stderr, "wslens capture: warning: CA: %s\n", qPrintable(w));
+        if (!ok) {
+            std::fprintf(stderr, "wslens capture: the interception CA cannot be used: %s\n", qPrintable(error));
+            return Failure;
+        }
+        std::fprintf(stderr, "wslens capture: %s TLS with the CA %s (clients must trust it)\n",
+                     config.tlsListener ? "serving" : "intercepting", qPrintable(ca->certificateFilePath()));
+        config.certificateAuthority = std::move(ca);
+    }
 
     CaptureStore store;
     if (!store.create(parser.value(save))) {
@@ -169,8 +225,11 @@ int runCapture(const QStringList &arguments)
         store.close();
         return Failure;
     }
+    if (config.insecureUpstream)
+        std::fprintf(stderr, "wslens capture: warning: server certificates are NOT verified (--insecure-upstream)\n");
     if (config.mode == relay::RelayMode::ReverseProxy)
-        std::fprintf(stderr, "wslens capture: reverse proxy to %s\n", qPrintable(config.upstream.toString()));
+        std::fprintf(stderr, "wslens capture: reverse proxy%s to %s\n", config.tlsListener ? " (TLS listener)" : "",
+                     qPrintable(config.upstream.toString()));
     else
         std::fprintf(stderr, "wslens capture: HTTP proxy; set your browser's proxy to %s\n",
                      qPrintable(relay.proxyAddress()));
