@@ -1,5 +1,6 @@
 #include "store/capturestore.h"
 
+#include "store/crc32.h"
 #include "store/frameindex.h"
 #include "store/sessionformat.h"
 #include "store/sessionreader.h"
@@ -17,6 +18,7 @@
 #include <QtEndian>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
@@ -24,6 +26,10 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <climits>
+#include <sys/uio.h>
+#include <unistd.h>
 
 namespace wslens {
 
@@ -110,12 +116,19 @@ struct CaptureStore::Private
     bool startFile(const QString &filePath);
     void writerLoop();
     void writeBatch(WriteBatch &batch);
+    std::vector<iovec> iov; // writer thread: the batch being written
     void appendRecordLocked(const std::string &record)
     {
-        pending.blockFor(record.size()).append(record);
-        pending.added(record.size());
+        store::LargeBuffer &block = pending.blockFor(record.size());
+        std::memcpy(block.end(), record.data(), record.size());
+        pending.added(block, record.size(), record.size());
         ++appendGen;
     }
+    // Fills in the crcs of the batch's records and lists its bytes (blocks and
+    // external byte strings) in file order in iov.
+    void prepareBatch(WriteBatch &batch);
+    // Writes iov to the file; returns the bytes written (all, or less on error).
+    quint64 writeAll();
     void publish(const IndexEntry *entries, quint64 n);
     void emitPending(bool force);
     void markChanged(quint64 id)
@@ -258,31 +271,98 @@ void CaptureStore::Private::writerLoop()
     }
 }
 
+void CaptureStore::Private::prepareBatch(WriteBatch &batch)
+{
+    iov.clear();
+    const std::vector<WriteBatch::External> &ext = batch.externals();
+    size_t nextExt = 0;
+    for (size_t i = 0; i < batch.blockCount(); ++i) {
+        store::LargeBuffer &block = batch.block(i);
+        char *data = block.data();
+        size_t pos = 0, segment = 0;
+        while (pos < block.size()) {
+            if (nextExt < ext.size() && ext[nextExt].block == i && ext[nextExt].at == pos) {
+                // head in the block, byte strings by reference, crc slot after the head
+                const WriteBatch::External &x = ext[nextExt++];
+                const size_t head = size_t(session::kFrameHeadSize);
+                quint32 crc = session::crc32(0, data + pos, head);
+                iov.push_back({data + segment, pos + head - segment});
+                for (const QByteArray &part : x.parts) {
+                    if (part.isEmpty())
+                        continue;
+                    crc = session::crc32(crc, part.constData(), size_t(part.size()));
+                    iov.push_back({const_cast<char *>(part.constData()), size_t(part.size())});
+                }
+                qToLittleEndian<quint32>(crc, data + pos + head);
+                segment = pos + head;
+                pos += head + session::kRecordSuffix;
+                continue;
+            }
+            const quint32 body = qFromLittleEndian<quint32>(data + pos);
+            qToLittleEndian<quint32>(session::recordCrc(data + pos, body), data + pos + session::kRecordPrefix + body);
+            pos += session::kRecordOverhead + body;
+        }
+        if (block.size() > segment)
+            iov.push_back({data + segment, block.size() - segment});
+    }
+}
+
+quint64 CaptureStore::Private::writeAll()
+{
+    const int fd = writeFile.handle();
+    quint64 written = 0;
+    size_t first = 0;
+    while (first < iov.size()) {
+        const int count = int(qMin<size_t>(iov.size() - first, IOV_MAX));
+        const ssize_t n = ::writev(fd, iov.data() + first, count);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return written;
+        }
+        if (n == 0)
+            return written;
+        written += quint64(n);
+        // Skip what went out; a partial write leaves the rest of one vector.
+        size_t left = size_t(n);
+        while (first < iov.size() && left >= iov[first].iov_len)
+            left -= iov[first++].iov_len;
+        if (left) {
+            iov[first].iov_base = static_cast<char *>(iov[first].iov_base) + left;
+            iov[first].iov_len -= left;
+        }
+    }
+    return written;
+}
+
 void CaptureStore::Private::writeBatch(WriteBatch &batch)
 {
     quint64 base = 0;
+    quint64 written = 0;
     {
         std::lock_guard<std::mutex> lk(fileMutex);
         base = fileSize;
-        for (size_t i = 0; i < batch.blockCount() && !writeFailed; ++i) {
-            std::string &bytes = batch.block(i);
-            session::finishRecords(bytes.data(), bytes.size());
-            const qint64 n = writeFile.write(bytes.data(), qint64(bytes.size()));
-            if (n == qint64(bytes.size())) {
-                fileSize += quint64(n);
-                continue;
+        if (!writeFailed) {
+            prepareBatch(batch);
+            errno = 0;
+            written = writeAll();
+            const int err = errno;
+            if (written == batch.bytes()) {
+                fileSize += written;
+            } else {
+                writeFailed = true;
+                // Keep the file record-aligned: cut the partly written batch off again.
+                written = 0;
+                ::ftruncate(writeFile.handle(), off_t(fileSize));
+                const QString msg = QStringLiteral("cannot write to %1: %2; capturing to the file stopped")
+                                        .arg(writeFile.fileName(),
+                                             err ? QString::fromLocal8Bit(std::strerror(err))
+                                                 : QStringLiteral("short write"));
+                QMetaObject::invokeMethod(q, [q = q, msg] { Q_EMIT q->ioError(msg); }, Qt::QueuedConnection);
             }
-            writeFailed = true;
-            // Keep the file record-aligned: cut a partial write off again.
-            if (n > 0)
-                writeFile.resize(qint64(fileSize));
-            const QString msg = QStringLiteral("cannot write to %1: %2; capturing to the file stopped")
-                                    .arg(writeFile.fileName(), writeFile.errorString());
-            QMetaObject::invokeMethod(q, [q = q, msg] { Q_EMIT q->ioError(msg); }, Qt::QueuedConnection);
         }
     }
     // Publish the frames whose records made it to the file.
-    const quint64 written = fileSize - base;
     for (size_t i = 0; i < batch.entryBlockCount(); ++i) {
         std::vector<IndexEntry> &entries = batch.entryBlock(i);
         size_t ok = 0;
@@ -410,15 +490,16 @@ void CaptureStore::updateConnection(const ConnectionInfo &info)
 void CaptureStore::appendFrame(FrameRecord &&frame)
 {
     const FrameRecord f = std::move(frame);
+    const session::FrameLayout layout = session::frameLayout(f);
     IndexEntry e;
     e.offset = 0;
     e.timestampUs = f.timestampUs;
     e.wireLength = f.header.payloadLength;
     e.connectionId = f.connectionId;
-    e.recordSize = 0;
-    e.payloadSize = quint32(qMin<qsizetype>(f.payload.size(), session::kMaxStoredBytes));
+    e.recordSize = quint32(layout.recordSize());
+    e.payloadSize = layout.payloadSize;
     e.messageSize = f.hasMessage ? quint32(qMin<qsizetype>(f.message.size(), session::kMaxStoredBytes)) : 0;
-    e.flags = session::frameFlags(f);
+    e.flags = layout.flags & ~session::FrameFlag::MessageIsPayload;
     e.opcode = f.header.opcode & 0x0f;
     e.rsv = f.header.rsv & 0x07;
     e.violation = quint8(f.violation);
@@ -428,9 +509,19 @@ void CaptureStore::appendFrame(FrameRecord &&frame)
     else
         fillPreview(e, f.payload.constData(), quint32(qMin<qsizetype>(f.payload.size(), 64)));
 
-    // Upper bound of the record size (the message may be stored as "same as payload").
-    const size_t need = size_t(session::kRecordOverhead + session::kFrameFixedSize) + size_t(f.payload.size())
-        + size_t(f.hasMessage ? f.message.size() : 0) + size_t(f.original.size());
+    // Big byte strings are written from where they are (no copy here).
+    const bool external = quint64(layout.payloadSize) + layout.messageSize + layout.originalSize
+        >= WriteBatch::kExternalBytes;
+    const size_t blockBytes = external ? size_t(session::kFrameHeadSize + session::kRecordSuffix) : layout.recordSize();
+    QByteArray parts[3];
+    if (external) {
+        auto cut = [](const QByteArray &b, quint32 stored) { return b.size() > qsizetype(stored) ? b.left(stored) : b; };
+        parts[0] = cut(f.payload, layout.payloadSize);
+        if (layout.messageSize)
+            parts[1] = cut(f.message, layout.messageSize);
+        if (layout.originalSize)
+            parts[2] = cut(f.original, layout.originalSize);
+    }
     bool wake = false;
     {
         std::unique_lock<std::mutex> lk(d->appendMutex);
@@ -442,16 +533,16 @@ void CaptureStore::appendFrame(FrameRecord &&frame)
             ++d->dropped;
             return;
         }
-        std::string &block = d->pending.blockFor(need);
-        const size_t start = block.size();
-        bool truncated = false;
-        const qsizetype seqAt = session::appendFrameRecord(block, f, &truncated);
-        qToLittleEndian<quint64>(d->nextSeq++, &block[size_t(seqAt)]);
-        e.recordSize = quint32(block.size() - start);
+        store::LargeBuffer &block = d->pending.blockFor(blockBytes);
+        const size_t at = block.size();
+        if (external) {
+            session::writeFrameHead(block.end(), f, layout, d->nextSeq++);
+            d->pending.addExternal(at, std::move(parts[0]), std::move(parts[1]), std::move(parts[2]));
+        } else {
+            session::writeFrameRecord(block.end(), f, layout, d->nextSeq++);
+        }
         e.offset = d->pending.bytes();
-        d->pending.added(e.recordSize);
-        if (truncated)
-            e.flags |= session::FrameFlag::Truncated;
+        d->pending.added(block, blockBytes, e.recordSize);
         d->pending.addEntry(e);
         ++d->appendGen;
         wake = d->pending.bytes() >= kWakeBytes && d->pending.bytes() - e.recordSize < kWakeBytes;

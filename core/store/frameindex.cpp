@@ -1,5 +1,7 @@
 #include "store/frameindex.h"
 
+#include "store/largebuffer.h"
+
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -21,7 +23,7 @@ FrameIndex::FrameIndex()
 FrameIndex::~FrameIndex()
 {
     for (quint64 i = 0; i < m_allocatedChunks; ++i)
-        delete[] m_chunks[i];
+        store::freeLarge(m_chunks[i], kChunkBytes);
 }
 
 quint64 FrameIndex::append(const IndexEntry *entries, quint64 n)
@@ -31,8 +33,8 @@ quint64 FrameIndex::append(const IndexEntry *entries, quint64 n)
     while (done < n && row < kMaxRows) {
         const quint64 chunk = row >> kChunkBits;
         if (chunk >= m_allocatedChunks) {
-            // default-initialised: pages are only touched as rows are written
-            m_chunks[chunk] = new IndexEntry[kChunkSize];
+            // zero-filled large pages (IndexEntry is trivial): touched as rows are written
+            m_chunks[chunk] = static_cast<IndexEntry *>(store::allocateLarge(kChunkBytes));
             m_allocatedChunks = chunk + 1;
         }
         const quint64 inChunk = row & (kChunkSize - 1);

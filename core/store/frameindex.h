@@ -7,7 +7,9 @@
 #include <QtGlobal>
 
 #include <atomic>
+#include <cstddef>
 #include <memory>
+#include <type_traits>
 
 namespace wslens {
 
@@ -29,6 +31,7 @@ struct IndexEntry
     char preview[14];     // first bytes of the message (or of the payload)
 };
 static_assert(sizeof(IndexEntry) == 64, "IndexEntry must stay 64 bytes");
+static_assert(std::is_trivial_v<IndexEntry>, "index chunks are raw zero-filled memory");
 
 class FrameIndex
 {
@@ -37,6 +40,7 @@ public:
     static constexpr quint64 kChunkSize = quint64(1) << kChunkBits;
     static constexpr quint64 kMaxChunks = quint64(1) << 16;
     static constexpr quint64 kMaxRows = kChunkSize * kMaxChunks;
+    static constexpr size_t kChunkBytes = size_t(kChunkSize) * sizeof(IndexEntry); // 4 MiB
 
     FrameIndex();
     ~FrameIndex();

@@ -1,8 +1,10 @@
 #include "store/sessionformat.h"
 
+#include "store/crc32.h"
+
 #include <QtEndian>
 
-#include <zlib.h>
+#include <cstring>
 
 namespace wslens::session {
 
@@ -103,7 +105,7 @@ void endRecord(std::string &out, size_t start)
 {
     const size_t body = out.size() - start - kRecordPrefix;
     qToLittleEndian<quint32>(quint32(body), &out[start]);
-    put<quint32>(out, 0); // crc, filled in by finishRecords()
+    put<quint32>(out, 0); // crc, filled in by the writer
 }
 
 } // namespace
@@ -124,39 +126,40 @@ quint8 frameFlags(const FrameRecord &f)
     return flags;
 }
 
-qsizetype appendFrameRecord(std::string &out, const FrameRecord &f, bool *truncatedOut)
+FrameLayout frameLayout(const FrameRecord &f)
 {
-    // Sizes first (cut to kMaxStoredBytes), then one fixed-size block and the bytes.
-    bool cut = false;
-    auto stored = [&cut](const QByteArray &b) {
+    FrameLayout l;
+    auto stored = [&l](const QByteArray &b) {
         if (quint32(b.size()) <= kMaxStoredBytes)
             return quint32(b.size());
-        cut = true;
+        l.truncated = true;
         return kMaxStoredBytes;
     };
     // The common case (unfragmented, uncompressed) stores the bytes once.
     const bool same = f.hasMessage && f.message.size() == f.payload.size()
         && (f.message.constData() == f.payload.constData() || f.message == f.payload);
-    const quint32 payloadSize = stored(f.payload);
-    const quint32 messageSize = f.hasMessage && !same ? stored(f.message) : 0;
-    const quint32 originalSize = stored(f.original);
-    const quint32 body = quint32(kFrameFixedSize) + payloadSize + messageSize + originalSize;
-
-    quint8 flags = frameFlags(f);
-    if (cut)
-        flags |= FrameFlag::Truncated;
+    l.payloadSize = stored(f.payload);
+    l.messageSize = f.hasMessage && !same ? stored(f.message) : 0;
+    l.originalSize = stored(f.original);
+    l.flags = frameFlags(f);
+    if (l.truncated)
+        l.flags |= FrameFlag::Truncated;
     if (same)
-        flags |= FrameFlag::MessageIsPayload;
-    char head[kRecordPrefix + kFrameFixedSize];
-    char *b = head + kRecordPrefix;
-    qToLittleEndian<quint32>(body, head);
-    head[4] = char(RecordFrame);
+        l.flags |= FrameFlag::MessageIsPayload;
+    return l;
+}
+
+void writeFrameHead(char *out, const FrameRecord &f, const FrameLayout &l, quint64 seq)
+{
+    char *b = out + kRecordPrefix;
+    qToLittleEndian<quint32>(l.bodySize(), out);
+    out[4] = char(RecordFrame);
     qToLittleEndian<quint64>(f.connectionId, b);
-    qToLittleEndian<quint64>(f.seq, b + 8);
+    qToLittleEndian<quint64>(seq, b + 8);
     qToLittleEndian<qint64>(f.timestampUs, b + 16);
     qToLittleEndian<quint64>(f.header.payloadLength, b + 24);
     qToLittleEndian<quint32>(f.header.maskKey, b + 32);
-    b[36] = char(flags);
+    b[36] = char(l.flags);
     b[37] = char(f.header.opcode & 0x0f);
     b[38] = char(f.header.rsv & 0x07);
     b[39] = char(f.header.lengthEncoding);
@@ -164,21 +167,24 @@ qsizetype appendFrameRecord(std::string &out, const FrameRecord &f, bool *trunca
     b[41] = char(f.violation);
     b[42] = char(f.edit);
     b[43] = 0;
-    qToLittleEndian<quint32>(payloadSize, b + 44);
-    qToLittleEndian<quint32>(messageSize, b + 48);
-    qToLittleEndian<quint32>(originalSize, b + 52);
+    qToLittleEndian<quint32>(l.payloadSize, b + 44);
+    qToLittleEndian<quint32>(l.messageSize, b + 48);
+    qToLittleEndian<quint32>(l.originalSize, b + 52);
+}
 
-    const qsizetype seqOffset = qsizetype(out.size()) + kRecordPrefix + 8;
-    out.append(head, sizeof head);
-    out.append(f.payload.constData(), payloadSize);
-    if (messageSize)
-        out.append(f.message.constData(), messageSize);
-    if (originalSize)
-        out.append(f.original.constData(), originalSize);
-    out.append(size_t(kRecordSuffix), '\0'); // crc, filled in by finishRecords()
-    if (truncatedOut)
-        *truncatedOut = cut;
-    return seqOffset;
+void writeFrameRecord(char *out, const FrameRecord &f, const FrameLayout &l, quint64 seq)
+{
+    writeFrameHead(out, f, l, seq);
+    char *p = out + kFrameHeadSize;
+    std::memcpy(p, f.payload.constData(), l.payloadSize);
+    p += l.payloadSize;
+    if (l.messageSize)
+        std::memcpy(p, f.message.constData(), l.messageSize);
+    p += l.messageSize;
+    if (l.originalSize)
+        std::memcpy(p, f.original.constData(), l.originalSize);
+    p += l.originalSize;
+    std::memset(p, 0, size_t(kRecordSuffix)); // crc, filled in by the writer
 }
 
 void appendConnectionRecord(std::string &out, const ConnectionInfo &c)
@@ -222,18 +228,7 @@ void appendEndRecord(std::string &out, quint64 frames, quint64 connections)
 
 quint32 recordCrc(const char *record, quint32 bodyLength)
 {
-    return quint32(crc32(0L, reinterpret_cast<const Bytef *>(record), uInt(kRecordPrefix + bodyLength)));
-}
-
-void finishRecords(char *data, size_t size)
-{
-    size_t pos = 0;
-    while (pos + kRecordOverhead <= size) {
-        const quint32 body = qFromLittleEndian<quint32>(data + pos);
-        const quint32 crc = recordCrc(data + pos, body);
-        qToLittleEndian<quint32>(crc, data + pos + kRecordPrefix + body);
-        pos += kRecordOverhead + body;
-    }
+    return crc32(0, record, size_t(kRecordPrefix) + bodyLength);
 }
 
 bool decodeFrameFixed(const char *body, quint32 size, FrameFixed *f)

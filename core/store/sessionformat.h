@@ -50,15 +50,34 @@ constexpr quint8 MessageIsPayload = 0x40; // message not stored: equal to the pa
 
 quint8 frameFlags(const FrameRecord &f);
 
+// Sizes and flags of a frame record, computed once per frame: the stored
+// byte strings (each cut to kMaxStoredBytes) and whether the message is
+// stored at all (not when it equals the payload).
+struct FrameLayout
+{
+    quint32 payloadSize = 0;
+    quint32 messageSize = 0;  // 0 when the message is the payload
+    quint32 originalSize = 0;
+    quint8 flags = 0;         // FrameFlag bits as stored (Truncated, MessageIsPayload included)
+    bool truncated = false;
+
+    quint32 bodySize() const { return quint32(kFrameFixedSize) + payloadSize + messageSize + originalSize; }
+    size_t recordSize() const { return size_t(kRecordOverhead) + bodySize(); }
+};
+FrameLayout frameLayout(const FrameRecord &f);
+
+// Writes the record prefix and the fixed part of the body (kRecordPrefix +
+// kFrameFixedSize bytes) with seq in place of f.seq; the byte strings and the
+// crc follow.
+constexpr int kFrameHeadSize = kRecordPrefix + kFrameFixedSize;
+void writeFrameHead(char *out, const FrameRecord &f, const FrameLayout &layout, quint64 seq);
+// Writes the whole record (crc left 0, for the writer to fill in) to out, which has room for
+// layout.recordSize() bytes.
+void writeFrameRecord(char *out, const FrameRecord &f, const FrameLayout &layout, quint64 seq);
+
 // Appends a complete record (prefix, body, crc placeholder of 0) to out.
-// The crc is filled in later by finishRecords(). Returns the offset of seq
-// inside out for frame records (so it can be patched), -1 otherwise.
-qsizetype appendFrameRecord(std::string &out, const FrameRecord &f, bool *truncated = nullptr);
 void appendConnectionRecord(std::string &out, const ConnectionInfo &c);
 void appendEndRecord(std::string &out, quint64 frames, quint64 connections);
-
-// Computes and stores the crc of every record in data[0, size).
-void finishRecords(char *data, size_t size);
 
 // crc32 over (length, type, body) as stored in the record suffix.
 quint32 recordCrc(const char *record, quint32 bodyLength);

@@ -1,13 +1,20 @@
 #pragma once
 
-// Records waiting for the capture store's writer thread. Bytes go into
-// fixed-size blocks that are reused from batch to batch: appending never
-// reallocates and copies what is already there, and a record never straddles
-// two blocks (so each block is written with its crcs filled in as it is).
+// Records waiting for the capture store's writer thread.
+//
+// Small records are serialised into large blocks (4 MiB, huge pages) that are
+// reused from batch to batch: appending never reallocates, and a record never
+// straddles two blocks. A frame with big byte strings (>= kExternalBytes) is
+// not copied: its head (prefix + fixed part) and crc slot go into the block
+// and the payload, message and original are kept by reference (QByteArray)
+// until the writer has written them with writev(). bytes() counts file bytes,
+// i.e. both.
 
 #include "store/frameindex.h"
+#include "store/largebuffer.h"
 
-#include <string>
+#include <QByteArray>
+
 #include <vector>
 
 namespace wslens {
@@ -17,26 +24,43 @@ class WriteBatch
 public:
     static constexpr size_t kBlockBytes = 4u * 1024 * 1024;
     static constexpr size_t kEntriesPerBlock = 65536;
-    static constexpr size_t kKeptBlocks = 4;      // reused after a write, the rest is freed
+    static constexpr size_t kExternalBytes = 4096;  // byte strings at least this big are referenced
+    static constexpr size_t kKeptBlocks = 4;        // always reused after a write
     static constexpr size_t kKeptEntryBlocks = 2;
+    static constexpr size_t kMaxKeptBlocks = 20;    // kept while bursts come (the backlog cap is 64 MiB)
+    static constexpr size_t kMaxKeptEntryBlocks = 16;
+    static constexpr size_t kTrimAfter = 50;        // small batches in a row (~1 s) before trimming
 
-    // A block with room for need more bytes; append the record to it, then
-    // call added() with the number of bytes appended.
-    std::string &blockFor(size_t need)
+    // A frame record whose byte strings live outside the block: its head
+    // starts at offset `at` of block `block`; the crc slot follows the head.
+    struct External
     {
-        if (m_used > 0) {
-            std::string &b = m_blocks[m_used - 1];
-            if (b.capacity() - b.size() >= need)
-                return b;
-        }
+        size_t block;
+        size_t at;
+        QByteArray parts[3]; // payload, message, original (each already cut to its stored size)
+    };
+
+    // A block with room for need more bytes; write the record at end(), then
+    // call added() with the block bytes written and the file bytes they stand for.
+    store::LargeBuffer &blockFor(size_t need)
+    {
+        if (m_used > 0 && m_blocks[m_used - 1].room() >= need)
+            return m_blocks[m_used - 1];
         if (m_used < m_blocks.size() && m_blocks[m_used].capacity() >= need)
             return m_blocks[m_used++];
-        std::string fresh;
-        fresh.reserve(need > kBlockBytes ? need : kBlockBytes);
-        m_blocks.insert(m_blocks.begin() + qsizetype(m_used), std::move(fresh));
+        m_blocks.insert(m_blocks.begin() + qsizetype(m_used), store::LargeBuffer(need > kBlockBytes ? need : kBlockBytes));
         return m_blocks[m_used++];
     }
-    void added(size_t n) { m_bytes += n; }
+    void added(store::LargeBuffer &block, size_t blockBytes, quint64 fileBytes)
+    {
+        block.grow(blockBytes);
+        m_bytes += fileBytes;
+    }
+    // The record just written at offset at of the last block used is external.
+    void addExternal(size_t at, QByteArray payload, QByteArray message, QByteArray original)
+    {
+        m_externals.push_back(External{m_used - 1, at, {std::move(payload), std::move(message), std::move(original)}});
+    }
 
     void addEntry(const IndexEntry &e)
     {
@@ -51,29 +75,38 @@ public:
         ++m_frames;
     }
 
-    quint64 bytes() const { return m_bytes; } // offset of the next record within the batch
+    quint64 bytes() const { return m_bytes; } // file offset of the next record within the batch
     quint64 frames() const { return m_frames; }
     bool empty() const { return m_bytes == 0; }
     size_t blockCount() const { return m_used; }
-    std::string &block(size_t i) { return m_blocks[i]; }
+    store::LargeBuffer &block(size_t i) { return m_blocks[i]; }
+    const std::vector<External> &externals() const { return m_externals; }
     size_t entryBlockCount() const { return m_entryUsed; }
     std::vector<IndexEntry> &entryBlock(size_t i) { return m_entries[i]; }
 
-    // Empties the batch, keeping a few blocks for reuse.
+    // Empties the batch, keeping its blocks for reuse: memory handed back to
+    // the system comes back as fresh pages that fault on first write, which
+    // costs more than copying into them. After a burst (many blocks) the extra
+    // blocks are kept until kTrimAfter small batches in a row have gone by.
     void recycle()
     {
         for (size_t i = 0; i < m_used; ++i)
             m_blocks[i].clear();
-        for (size_t i = 0; i < m_blocks.size(); ++i) {
+        for (size_t i = 0; i < m_blocks.size();) {
             if (m_blocks[i].capacity() > kBlockBytes) // one oversized record: don't keep it
-                std::string().swap(m_blocks[i]);
+                m_blocks.erase(m_blocks.begin() + qsizetype(i));
+            else
+                ++i;
         }
-        if (m_blocks.size() > kKeptBlocks)
-            m_blocks.resize(kKeptBlocks);
+        m_externals.clear(); // releases the referenced byte strings
         for (size_t i = 0; i < m_entryUsed; ++i)
             m_entries[i].clear();
-        if (m_entries.size() > kKeptEntryBlocks)
-            m_entries.resize(kKeptEntryBlocks);
+        m_smallRuns = m_used <= kKeptBlocks ? m_smallRuns + 1 : 0;
+        const bool trim = m_smallRuns >= kTrimAfter;
+        if (m_blocks.size() > (trim ? kKeptBlocks : kMaxKeptBlocks))
+            m_blocks.resize(trim ? kKeptBlocks : kMaxKeptBlocks);
+        if (m_entries.size() > (trim ? kKeptEntryBlocks : kMaxKeptEntryBlocks))
+            m_entries.resize(trim ? kKeptEntryBlocks : kMaxKeptEntryBlocks);
         m_used = 0;
         m_entryUsed = 0;
         m_bytes = 0;
@@ -83,20 +116,24 @@ public:
     void swap(WriteBatch &o)
     {
         m_blocks.swap(o.m_blocks);
+        m_externals.swap(o.m_externals);
         m_entries.swap(o.m_entries);
         std::swap(m_used, o.m_used);
         std::swap(m_entryUsed, o.m_entryUsed);
         std::swap(m_bytes, o.m_bytes);
         std::swap(m_frames, o.m_frames);
+        std::swap(m_smallRuns, o.m_smallRuns);
     }
 
 private:
-    std::vector<std::string> m_blocks;
+    std::vector<store::LargeBuffer> m_blocks;
+    std::vector<External> m_externals;
     std::vector<std::vector<IndexEntry>> m_entries;
     size_t m_used = 0;
     size_t m_entryUsed = 0;
     quint64 m_bytes = 0;
     quint64 m_frames = 0;
+    size_t m_smallRuns = 0;
 };
 
 } // namespace wslens
