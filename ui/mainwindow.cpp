@@ -242,6 +242,8 @@ void MainWindow::createMenus()
         applyTheme(themeFromString(current));
     view->addSeparator(); // dock toggles are added in createDocks()
 
+    createToolsMenu();
+
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(action(QStringLiteral("actionShortcuts")));
     help->addAction(action(QStringLiteral("actionAbout")));
@@ -1071,7 +1073,7 @@ void MainWindow::showShortcuts()
                                QStringLiteral("actionPrevMatch"), QStringLiteral("actionResetFilter"), QStringLiteral("actionGotoEnd"),
                                QStringLiteral("actionAutoScroll"), QStringLiteral("actionCopyText"), QStringLiteral("actionCopyHex"),
                                QStringLiteral("actionCopyBase64"), QStringLiteral("actionOpen"), QStringLiteral("actionSaveAs"),
-                               QStringLiteral("actionQuit")};
+                               QStringLiteral("actionReplay"), QStringLiteral("actionMockServer"), QStringLiteral("actionQuit")};
     for (const QString &n : names) {
         const QAction *a = action(n);
         if (!a)

@@ -30,6 +30,7 @@ class FilterRunner;
 class FrameDetailView;
 class DemoRunner;
 class MemoryCapture;
+class MockServerDialog;
 class StoreCapture;
 class TimelineModel;
 class TimelineView;
@@ -93,6 +94,12 @@ private:
     void saveLayout() const;
     void showAbout();
     void showShortcuts();
+
+    // Tools menu (mainwindowtools.cpp)
+    void createToolsMenu();
+    void openReplay();
+    void openMockServer();
+    void openCaDialog(int action);
 
     void updateEmptyState();
     void updateTitle();
@@ -158,6 +165,7 @@ private:
     QLabel *m_fileLabel = nullptr;
     QLabel *m_framesLabel = nullptr;
 
+    QPointer<MockServerDialog> m_mock;
     QMenu *m_recentMenu = nullptr;
     QAction *m_relayAction = nullptr;
 

@@ -1,0 +1,211 @@
+#include "replay/mockserverdialog.h"
+
+#include "endpoints/endpointaddress.h"
+#include "endpoints/wsserver.h"
+#include "replay/mockserver.h"
+#include "replay/recording.h"
+#include "store/capturestore.h"
+
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPointer>
+#include <QPushButton>
+#include <QSettings>
+#include <QVBoxLayout>
+
+namespace wslens::ui {
+
+namespace {
+constexpr int kMaxLogLines = 2000;
+
+// "127.0.0.1:8080", "[::1]:0", "localhost:9000"
+bool parseListen(const QString &text, QHostAddress *address, quint16 *port)
+{
+    const QString t = text.trimmed();
+    const qsizetype colon = t.lastIndexOf(QLatin1Char(':'));
+    if (colon <= 0)
+        return false;
+    QString host = t.left(colon);
+    if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']')))
+        host = host.mid(1, host.size() - 2);
+    if (host == QLatin1String("localhost"))
+        host = QStringLiteral("127.0.0.1");
+    bool ok = false;
+    const uint p = t.mid(colon + 1).toUInt(&ok);
+    if (!ok || p > 65535 || !address->setAddress(host))
+        return false;
+    *port = quint16(p);
+    return true;
+}
+} // namespace
+
+MockServerDialog::MockServerDialog(CaptureStore *store, QWidget *parent)
+    : QDialog(parent)
+    , m_store(store)
+    , m_connection(new QComboBox(this))
+    , m_listen(new QLineEdit(this))
+    , m_timing(new QComboBox(this))
+    , m_speed(new QDoubleSpinBox(this))
+    , m_start(new QPushButton(tr("&Start"), this))
+    , m_stop(new QPushButton(tr("S&top"), this))
+    , m_status(new QLabel(tr("Not running"), this))
+    , m_log(new QPlainTextEdit(this))
+{
+    setObjectName(QStringLiteral("mockServerDialog"));
+    setWindowTitle(tr("Mock server"));
+    resize(620, 420);
+    m_connection->setObjectName(QStringLiteral("mockConnection"));
+    m_listen->setObjectName(QStringLiteral("mockListen"));
+    m_timing->setObjectName(QStringLiteral("mockTiming"));
+    m_start->setObjectName(QStringLiteral("mockStart"));
+    m_stop->setObjectName(QStringLiteral("mockStop"));
+    m_status->setObjectName(QStringLiteral("mockStatus"));
+    m_log->setObjectName(QStringLiteral("mockLog"));
+    m_log->setReadOnly(true);
+    m_log->setMaximumBlockCount(kMaxLogLines);
+    QFont bold = m_status->font();
+    bold.setBold(true);
+    m_status->setFont(bold);
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    const QList<ConnectionInfo> all = m_store ? m_store->connections() : QList<ConnectionInfo>();
+    for (const ConnectionInfo &c : all)
+        if (c.mode != ConnectionMode::Replay)
+            m_connection->addItem(QStringLiteral("#%1  %2").arg(c.id).arg(c.url), c.id);
+    m_listen->setText(QSettings().value(QStringLiteral("mock/listen"), QStringLiteral("127.0.0.1:0")).toString());
+    m_listen->setToolTip(tr("host:port; port 0 lets the system choose a free one"));
+    m_timing->addItem(tr("As fast as possible"), int(replay::Timing::Asap));
+    m_timing->addItem(tr("Original timing × speed"), int(replay::Timing::Original));
+    m_speed->setRange(0.01, 1000);
+    m_speed->setValue(1.0);
+    m_speed->setPrefix(tr("speed × "));
+
+    auto *timingRow = new QHBoxLayout;
+    timingRow->addWidget(m_timing, 1);
+    timingRow->addWidget(m_speed);
+    auto *form = new QFormLayout;
+    form->addRow(tr("Answer from:"), m_connection);
+    form->addRow(tr("Listen on:"), m_listen);
+    form->addRow(tr("Timing:"), timingRow);
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_status, 1);
+    buttons->addWidget(m_start);
+    buttons->addWidget(m_stop);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addLayout(buttons);
+    layout->addWidget(new QLabel(tr("Each client is answered from the start of the recording: the server messages recorded "
+                                    "before the first client message, then after each client message the ones that followed it. "
+                                    "Unexpected client messages are listed here."), this));
+    layout->addWidget(m_log, 1);
+
+    connect(m_start, &QPushButton::clicked, this, [this] { start(); });
+    connect(m_stop, &QPushButton::clicked, this, &MockServerDialog::stop);
+    updateUi();
+}
+
+MockServerDialog::~MockServerDialog()
+{
+    m_server.reset(); // joins the server thread before the callbacks' target goes
+}
+
+bool MockServerDialog::isListening() const
+{
+    return m_server && m_server->isListening();
+}
+
+quint16 MockServerDialog::port() const
+{
+    return isListening() ? m_server->serverPort() : 0;
+}
+
+bool MockServerDialog::start()
+{
+    if (isListening())
+        return false;
+    if (!m_store) {
+        m_status->setText(tr("The session was closed."));
+        return false;
+    }
+    QHostAddress address;
+    quint16 port = 0;
+    if (!parseListen(m_listen->text(), &address, &port)) {
+        m_status->setText(tr("The listen address must look like 127.0.0.1:8080."));
+        return false;
+    }
+    if (m_connection->currentIndex() < 0) {
+        m_status->setText(tr("The session has no connection to answer from."));
+        return false;
+    }
+    // Only this connection's frames are read (the index is in RAM).
+    QList<replay::RecordedConnection> recordings;
+    QString error;
+    if (!replay::loadRecordings(*m_store, {m_connection->currentData().toULongLong()}, &recordings, &error)) {
+        m_status->setText(error);
+        return false;
+    }
+    replay::MockOptions mock;
+    mock.timing = replay::Timing(m_timing->currentData().toInt());
+    mock.speed = m_speed->value();
+    const QPointer<MockServerDialog> self(this);
+    mock.unexpected = [self](int index, const replay::ComparedMessage &expected, const replay::ComparedMessage &received) {
+        const QString line = replay::describeUnexpected(index, expected, received);
+        QMetaObject::invokeMethod(self, [self, line] {
+            if (self)
+                self->appendLog(line);
+        }, Qt::QueuedConnection);
+    };
+    endpoints::ServerOptions options;
+    options.address = address;
+    options.port = port;
+    options.behaviour = replay::makeMockFactory(recordings.constFirst(), mock);
+    auto server = std::make_unique<endpoints::WsServer>();
+    if (!server->listen(options, &error)) {
+        m_status->setText(tr("Cannot listen on %1: %2").arg(m_listen->text(), error));
+        return false;
+    }
+    m_server = std::move(server);
+    QSettings().setValue(QStringLiteral("mock/listen"), m_listen->text().trimmed());
+    appendLog(tr("Answering from connection #%1 (%n message(s) recorded)", nullptr, int(recordings.constFirst().messages.size()))
+                  .arg(recordings.constFirst().info.id));
+    updateUi();
+    emit listeningChanged(true);
+    return true;
+}
+
+void MockServerDialog::stop()
+{
+    if (!m_server)
+        return;
+    m_server.reset();
+    appendLog(tr("Stopped"));
+    updateUi();
+    emit listeningChanged(false);
+}
+
+void MockServerDialog::updateUi()
+{
+    const bool on = isListening();
+    m_start->setEnabled(!on && m_connection->count() > 0);
+    m_stop->setEnabled(on);
+    m_connection->setEnabled(!on);
+    m_listen->setEnabled(!on);
+    m_timing->setEnabled(!on);
+    m_speed->setEnabled(!on);
+    if (on)
+        m_status->setText(tr("listening on %1").arg(endpoints::endpointOf(m_server->serverAddress(), m_server->serverPort())));
+    else if (m_status->text().startsWith(QLatin1String("listening")))
+        m_status->setText(tr("Not running"));
+}
+
+void MockServerDialog::appendLog(const QString &line)
+{
+    m_log->appendPlainText(line);
+}
+
+} // namespace wslens::ui

@@ -1,0 +1,66 @@
+#pragma once
+
+// Tools → Mock Server from This Session…: answers WebSocket clients from a
+// recorded connection (core/replay's mock server behaviour on our WsServer):
+// pick the connection, the listen address and the timing, Start; the dialog
+// shows "listening on HOST:PORT", each client that connects and every
+// unexpected client message; Stop (or closing the dialog) ends it.
+
+#include <QDialog>
+#include <QPointer>
+
+#include <memory>
+
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QPushButton;
+
+namespace wslens {
+class CaptureStore;
+namespace endpoints {
+class WsServer;
+}
+} // namespace wslens
+
+namespace wslens::ui {
+
+class MockServerDialog : public QDialog
+{
+    Q_OBJECT
+public:
+    // store: the session (not owned). Once started, the server holds its own
+    // copy of the recording, so the session may be closed while it runs.
+    explicit MockServerDialog(CaptureStore *store, QWidget *parent = nullptr);
+    ~MockServerDialog() override;
+
+    // Starts with the current settings; false with the reason shown.
+    bool start();
+    void stop();
+    bool isListening() const;
+    quint16 port() const;
+    QLabel *statusLabel() const { return m_status; }
+    QPlainTextEdit *log() const { return m_log; }
+
+Q_SIGNALS:
+    void listeningChanged(bool listening);
+
+private:
+    void appendLog(const QString &line);
+    void updateUi();
+
+    QPointer<CaptureStore> m_store;
+    std::unique_ptr<endpoints::WsServer> m_server;
+    QComboBox *m_connection;
+    QLineEdit *m_listen;
+    QComboBox *m_timing;
+    QDoubleSpinBox *m_speed;
+    QPushButton *m_start;
+    QPushButton *m_stop;
+    QLabel *m_status;
+    QPlainTextEdit *m_log;
+};
+
+} // namespace wslens::ui
