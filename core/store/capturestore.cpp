@@ -1,5 +1,7 @@
 #include "store/capturestore.h"
 
+#include "store/appendfile.h"
+#include "store/chunkreader.h"
 #include "store/crc32.h"
 #include "store/frameindex.h"
 #include "store/sessionformat.h"
@@ -18,7 +20,6 @@
 #include <QtEndian>
 
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
@@ -27,9 +28,7 @@
 #include <thread>
 #include <vector>
 
-#include <climits>
 #include <sys/uio.h>
-#include <unistd.h>
 
 namespace wslens {
 
@@ -89,8 +88,7 @@ struct CaptureStore::Private
 
     // The file. fileMutex is held by the writer while writing a batch.
     std::mutex fileMutex;
-    QFile writeFile;
-    quint64 fileSize = 0;
+    store::AppendFile writeFile;
     bool writeFailed = false;
     mutable std::mutex readMutex;
     mutable QFile readFile;
@@ -127,8 +125,7 @@ struct CaptureStore::Private
     // Fills in the crcs of the batch's records and lists its bytes (blocks and
     // external byte strings) in file order in iov.
     void prepareBatch(WriteBatch &batch);
-    // Writes iov to the file; returns the bytes written (all, or less on error).
-    quint64 writeAll();
+
     void publish(const IndexEntry *entries, quint64 n);
     void emitPending(bool force);
     void markChanged(quint64 id)
@@ -168,14 +165,13 @@ bool CaptureStore::Private::startFile(const QString &filePath)
         error = QStringLiteral("this capture store is already in use");
         return false;
     }
-    writeFile.setFileName(filePath);
-    if (!writeFile.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Unbuffered)) {
-        error = QStringLiteral("cannot create %1: %2").arg(filePath, writeFile.errorString());
+    if (!writeFile.open(filePath, true)) {
+        error = writeFile.errorString();
         return false;
     }
     const QByteArray header = fileHeader();
-    if (writeFile.write(header) != header.size()) {
-        error = QStringLiteral("cannot write %1: %2").arg(filePath, writeFile.errorString());
+    if (!writeFile.append(header.constData(), size_t(header.size()))) {
+        error = writeFile.errorString();
         writeFile.close();
         return false;
     }
@@ -185,7 +181,6 @@ bool CaptureStore::Private::startFile(const QString &filePath)
         writeFile.close();
         return false;
     }
-    fileSize = quint64(header.size());
     path = filePath;
     used = true;
     accepting = true;
@@ -307,57 +302,22 @@ void CaptureStore::Private::prepareBatch(WriteBatch &batch)
     }
 }
 
-quint64 CaptureStore::Private::writeAll()
-{
-    const int fd = writeFile.handle();
-    quint64 written = 0;
-    size_t first = 0;
-    while (first < iov.size()) {
-        const int count = int(qMin<size_t>(iov.size() - first, IOV_MAX));
-        const ssize_t n = ::writev(fd, iov.data() + first, count);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return written;
-        }
-        if (n == 0)
-            return written;
-        written += quint64(n);
-        // Skip what went out; a partial write leaves the rest of one vector.
-        size_t left = size_t(n);
-        while (first < iov.size() && left >= iov[first].iov_len)
-            left -= iov[first++].iov_len;
-        if (left) {
-            iov[first].iov_base = static_cast<char *>(iov[first].iov_base) + left;
-            iov[first].iov_len -= left;
-        }
-    }
-    return written;
-}
-
 void CaptureStore::Private::writeBatch(WriteBatch &batch)
 {
     quint64 base = 0;
     quint64 written = 0;
     {
         std::lock_guard<std::mutex> lk(fileMutex);
-        base = fileSize;
+        base = writeFile.size();
         if (!writeFailed) {
             prepareBatch(batch);
-            errno = 0;
-            written = writeAll();
-            const int err = errno;
-            if (written == batch.bytes()) {
-                fileSize += written;
+            if (writeFile.append(iov.data(), iov.size())) {
+                written = batch.bytes();
             } else {
                 writeFailed = true;
                 // Keep the file record-aligned: cut the partly written batch off again.
-                written = 0;
-                ::ftruncate(writeFile.handle(), off_t(fileSize));
-                const QString msg = QStringLiteral("cannot write to %1: %2; capturing to the file stopped")
-                                        .arg(writeFile.fileName(),
-                                             err ? QString::fromLocal8Bit(std::strerror(err))
-                                                 : QStringLiteral("short write"));
+                const QString msg = QStringLiteral("%1; capturing to the file stopped").arg(writeFile.errorString());
+                writeFile.truncate(base);
                 QMetaObject::invokeMethod(q, [q = q, msg] { Q_EMIT q->ioError(msg); }, Qt::QueuedConnection);
             }
         }
@@ -709,9 +669,8 @@ bool CaptureStore::saveAs(const QString &path)
         return false;
     if (d->writeFile.isOpen()) {
         d->writeFile.close();
-        d->writeFile.setFileName(path);
-        if (!d->writeFile.open(QIODevice::WriteOnly | QIODevice::Append | QIODevice::Unbuffered)) {
-            d->error = QStringLiteral("cannot write %1: %2").arg(path, d->writeFile.errorString());
+        if (!d->writeFile.open(path, false)) {
+            d->error = d->writeFile.errorString();
             d->writeFailed = true;
             return false;
         }
@@ -786,6 +745,58 @@ bool CaptureStore::readFrame(quint64 row, FrameRecord *out) const
             != session::recordCrc(buf.constData(), body))
         return false;
     return session::decodeFrame(buf.constData() + session::kRecordPrefix, body, out);
+}
+
+quint64 CaptureStore::scanPayloads(quint64 from, quint64 to, const PayloadFn &fn,
+                                   const std::atomic<bool> *cancel) const
+{
+    to = qMin(to, d->index.size());
+    if (from >= to)
+        return from;
+    QString path;
+    {
+        std::lock_guard<std::mutex> lk(d->readMutex); // saveAs() changes it under this lock
+        path = d->path;
+    }
+    store::ChunkReader reader;
+    if (path.isEmpty() || !reader.open(path))
+        return from;
+    quint64 row = from;
+    while (row < to) {
+        // The rows whose records fit in one block from this row's record on.
+        const quint64 start = d->index.at(row).offset;
+        quint64 end = start + d->index.at(row).recordSize;
+        quint64 last = row + 1;
+        for (; last < to; ++last) {
+            const IndexEntry &e = d->index.at(last);
+            if (e.offset + e.recordSize - start > kScanChunkBytes)
+                break;
+            end = e.offset + e.recordSize;
+        }
+        const char *block = reader.read(start, size_t(end - start));
+        if (!block)
+            return row;
+        for (; row < last; ++row) {
+            if (cancel && (row & 4095) == 0 && cancel->load(std::memory_order_relaxed))
+                return row;
+            const IndexEntry &e = d->index.at(row);
+            const char *rec = block + (e.offset - start);
+            const quint32 body = qFromLittleEndian<quint32>(rec);
+            session::FrameFixed fx;
+            if (body + quint64(session::kRecordOverhead) != e.recordSize || quint8(rec[4]) != session::RecordFrame
+                || !session::decodeFrameFixed(rec + session::kRecordPrefix, body, &fx))
+                return row;
+            const char *bytes = rec + session::kFrameHeadSize;
+            quint32 size = fx.payloadSize;
+            if ((fx.flags & session::FrameFlag::HasMessage) && !(fx.flags & session::FrameFlag::MessageIsPayload)) {
+                bytes += fx.payloadSize;
+                size = fx.messageSize;
+            }
+            if (!fn(row, QByteArrayView(bytes, qsizetype(size))))
+                return row + 1;
+        }
+    }
+    return to;
 }
 
 FrameRecord CaptureStore::frame(quint64 row) const

@@ -25,6 +25,7 @@
 
 #include "store/capturerecords.h"
 
+#include <QByteArrayView>
 #include <QList>
 #include <QObject>
 #include <QString>
@@ -137,6 +138,21 @@ public:
     FrameSummary summary(quint64 row) const;      // row < frameCount()
     FrameRecord frame(quint64 row) const;         // reads the file; default record on failure
     bool readFrame(quint64 row, FrameRecord *out) const;
+    // Bulk read for text search and exports; any thread. Calls fn(row, bytes)
+    // for the published rows [from, to) in order, where bytes is what a search
+    // looks at: the decoded message of a frame that completes one, else the
+    // payload (valid only during the call). Reads the session file front to
+    // back in blocks of up to kScanChunkBytes (O_DIRECT where possible), located
+    // through the index (no walk over other records, no per-row allocation;
+    // crcs were checked when the rows were written or indexed). Returns the
+    // first row not handed to fn: to when all were, row + 1 when fn(row, ...)
+    // returned false, and the row it was at when *cancel turned true (checked
+    // every 4096 rows) or the file could not be read.
+    static constexpr size_t kScanChunkBytes = 8u * 1024 * 1024;
+    using PayloadFn = std::function<bool(quint64 row, QByteArrayView bytes)>;
+    quint64 scanPayloads(quint64 from, quint64 to, const PayloadFn &fn,
+                         const std::atomic<bool> *cancel = nullptr) const;
+
     int connectionCount() const;
     ConnectionInfo connectionAt(int index) const; // in order of first appearance
     ConnectionInfo connection(quint64 id) const;  // id 0 when unknown

@@ -8,6 +8,10 @@ list(APPEND WSLENS_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/sessionreader.cpp
   ${CMAKE_CURRENT_LIST_DIR}/largebuffer.h
   ${CMAKE_CURRENT_LIST_DIR}/largebuffer.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/appendfile.h
+  ${CMAKE_CURRENT_LIST_DIR}/appendfile.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/chunkreader.h
+  ${CMAKE_CURRENT_LIST_DIR}/chunkreader.cpp
   ${CMAKE_CURRENT_LIST_DIR}/frameindex.h
   ${CMAKE_CURRENT_LIST_DIR}/frameindex.cpp
   ${CMAKE_CURRENT_LIST_DIR}/writebatch.h

@@ -8,6 +8,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <atomic>
+#include <memory>
 #include <thread>
 #include <vector>
 
@@ -113,6 +115,8 @@ private slots:
     void saveAsMovesAutosave();
     void createFailsOnBadPath();
     void appendsAfterCloseAreDropped();
+    void scanPayloads_data();
+    void scanPayloads();
 };
 
 void tst_CaptureStore::roundTrip()
@@ -325,6 +329,92 @@ void tst_CaptureStore::appendsAfterCloseAreDropped()
     store.flush();
     QCOMPARE(store.frameCount(), quint64(1));
     QCOMPARE(store.droppedFrames(), quint64(1));
+}
+
+void tst_CaptureStore::scanPayloads_data()
+{
+    QTest::addColumn<bool>("reopen");
+    QTest::newRow("live capture") << false;
+    QTest::newRow("opened file") << true;
+}
+
+// The bulk read hands every row's search bytes (message, else payload) in
+// order, across block boundaries, connection records and big frames, and
+// stops, resumes and cancels where it says.
+void tst_CaptureStore::scanPayloads()
+{
+    QFETCH(bool, reopen);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("scan.wslens"));
+    std::vector<QByteArray> expected;
+    auto live = std::make_unique<CaptureStore>();
+    QVERIFY(live->create(path));
+    const quint64 c1 = live->openConnection(sampleConnection(1));
+    const quint64 c2 = live->openConnection(sampleConnection(2));
+    for (int round = 0; round < 3; ++round) {
+        for (const FrameRecord &f : variedFrames(c1, c2)) {
+            expected.push_back(f.hasMessage ? f.message : f.payload);
+            live->appendFrame(FrameRecord(f));
+        }
+        live->openConnection(sampleConnection(3 + round)); // a record between frames
+    }
+    // ~12 MiB of big frames: more than one scan block (8 MiB)
+    for (int i = 0; i < 180; ++i) {
+        FrameRecord f = sampleFrame(c1, quint64(i));
+        f.payload = QByteArray(70000, char('a' + i % 26)) + QByteArray::number(i);
+        f.message = i % 2 ? f.payload : QByteArray();
+        f.hasMessage = i % 2;
+        expected.push_back(f.payload);
+        live->appendFrame(std::move(f));
+    }
+    for (int i = 0; i < 2000; ++i) {
+        FrameRecord f = sampleFrame(c2, quint64(i));
+        expected.push_back(f.message);
+        live->appendFrame(std::move(f));
+    }
+    live->flush();
+    CaptureStore opened;
+    CaptureStore *store = live.get();
+    if (reopen) {
+        live->close();
+        QVERIFY(opened.open(path));
+        store = &opened;
+    }
+    const quint64 n = expected.size();
+    QCOMPARE(store->frameCount(), n);
+
+    quint64 next = 0;
+    bool same = true;
+    QCOMPARE(store->scanPayloads(0, n + 100, [&](quint64 row, QByteArrayView bytes) {
+        same = same && row == next++ && bytes == QByteArrayView(expected[row]);
+        return true;
+    }), n);
+    QVERIFY(same);
+    QCOMPARE(next, n);
+
+    // a range in the middle
+    next = 25;
+    QCOMPARE(store->scanPayloads(25, 300, [&](quint64 row, QByteArrayView bytes) {
+        same = same && row == next++ && bytes == QByteArrayView(expected[row]);
+        return true;
+    }), quint64(300));
+    QVERIFY(same);
+    QCOMPARE(next, quint64(300));
+    // stopping early: the row after the last one handed over
+    QCOMPARE(store->scanPayloads(10, n, [](quint64 row, QByteArrayView) { return row < 40; }), quint64(41));
+    // cancelled: stops at a 4096-row boundary without calling for it
+    std::atomic<bool> cancel{false};
+    quint64 calls = 0;
+    QCOMPARE(store->scanPayloads(0, n, [&](quint64 row, QByteArrayView) {
+        ++calls;
+        if (row == 100)
+            cancel = true;
+        return true;
+    }, &cancel), quint64(4096));
+    QCOMPARE(calls, quint64(4096));
+    // empty and inverted ranges
+    QCOMPARE(store->scanPayloads(n, n + 5, [](quint64, QByteArrayView) { return true; }), n);
+    QCOMPARE(store->scanPayloads(7, 3, [](quint64, QByteArrayView) { return true; }), quint64(7));
 }
 
 QTEST_GUILESS_MAIN(tst_CaptureStore)

@@ -1,12 +1,6 @@
 #include "data/storecapture.h"
 
 #include "store/capturestore.h"
-#include "store/sessionformat.h"
-
-#include <QFile>
-#include <QtEndian>
-
-#include <cstring>
 
 #include <QFileInfo>
 
@@ -111,100 +105,16 @@ QByteArray StoreCapture::searchBytes(qsizetype index) const
     return record.hasMessage ? record.message : record.payload;
 }
 
-namespace {
-
-// Reads a session file front to back in large blocks. The records were
-// validated (crc included) when the store indexed or wrote them, so this only
-// walks the framing; anything odd ends the walk.
-class RecordWalker
-{
-public:
-    explicit RecordWalker(QFile &file) : m_file(file) { m_buf.resize(8 << 20); }
-
-    // The record at offset: type, body and body length; false at the end.
-    bool next(quint64 offset, quint8 *type, const char **body, quint32 *bodySize)
-    {
-        if (!ensure(offset, session::kRecordOverhead))
-            return false;
-        const quint32 size = qFromLittleEndian<quint32>(at(offset));
-        if (size > session::kMaxRecordBody || !ensure(offset, quint64(session::kRecordOverhead) + size))
-            return false;
-        const char *rec = at(offset);
-        *type = quint8(rec[4]);
-        *body = rec + session::kRecordPrefix;
-        *bodySize = size;
-        return true;
-    }
-
-private:
-    const char *at(quint64 offset) const { return m_buf.constData() + (offset - m_start); }
-    bool ensure(quint64 offset, quint64 n)
-    {
-        if (offset >= m_start && offset + n <= m_start + m_len)
-            return true;
-        // keep the bytes from offset on, then fill the rest of the buffer
-        const quint64 keep = (offset >= m_start && offset < m_start + m_len) ? m_start + m_len - offset : 0;
-        if (keep)
-            std::memmove(m_buf.data(), at(offset), size_t(keep));
-        if (quint64(m_buf.size()) < n)
-            m_buf.resize(qsizetype(n));
-        m_start = offset;
-        m_len = keep;
-        if (!keep && !m_file.seek(qint64(offset)))
-            return false;
-        while (m_len < n) {
-            const qint64 got = m_file.read(m_buf.data() + m_len, m_buf.size() - qsizetype(m_len));
-            if (got <= 0)
-                return false;
-            m_len += quint64(got);
-        }
-        return true;
-    }
-
-    QFile &m_file;
-    QByteArray m_buf;
-    quint64 m_start = 0;
-    quint64 m_len = 0;
-};
-
-} // namespace
-
 qsizetype StoreCapture::scanSearchBytes(qsizetype from, qsizetype to,
                                         const std::function<bool(qsizetype, const QByteArray &)> &fn) const
 {
-    // Reading the session file front to back is far faster than one read per
-    // frame; worth it for big ranges only (it always starts at the file head).
-    if (to - from < 50000 || m_store->filePath().isEmpty())
-        return from;
-    QFile file(m_store->filePath());
-    if (!file.open(QIODevice::ReadOnly))
-        return from;
-    RecordWalker walker(file);
-    quint64 offset = session::kFileHeaderSize;
-    qsizetype row = 0;
-    quint8 type = 0;
-    const char *body = nullptr;
-    quint32 size = 0;
-    while (row < to && walker.next(offset, &type, &body, &size)) {
-        offset += quint64(session::kRecordOverhead) + size;
-        if (type != session::RecordFrame)
-            continue;
-        const qsizetype index = row++;
-        if (index < from)
-            continue;
-        session::FrameFixed fixed;
-        if (!session::decodeFrameFixed(body, size, &fixed))
-            return index;
-        const char *bytes = body + session::kFrameFixedSize;
-        qsizetype n = fixed.payloadSize;
-        if ((fixed.flags & session::FrameFlag::HasMessage) && !(fixed.flags & session::FrameFlag::MessageIsPayload)) {
-            bytes += fixed.payloadSize;
-            n = fixed.messageSize;
-        }
-        if (!fn(index, QByteArray::fromRawData(bytes, n)))
-            return index + 1;
-    }
-    return qMax(from, qMin(row, to));
+    // The store reads the session file in large blocks (one place knows the format).
+    if (from < 0 || to <= from)
+        return qMax<qsizetype>(from, 0);
+    const quint64 stop = m_store->scanPayloads(quint64(from), quint64(to), [&fn](quint64 row, QByteArrayView bytes) {
+        return fn(qsizetype(row), QByteArray::fromRawData(bytes.constData(), bytes.size()));
+    });
+    return qsizetype(stop);
 }
 
 std::optional<FrameRecord> StoreCapture::frame(qsizetype index) const
