@@ -110,6 +110,7 @@ MainWindow::~MainWindow()
     // Producers first (they write into the capture), then the filter worker.
     m_demo->stop();
     m_relay->stop();
+    m_composer->dropConnection();
     if (m_loadCancel)
         m_loadCancel->store(true);
     for (const QPointer<QThread> &t : std::as_const(m_workers))
@@ -324,11 +325,14 @@ void MainWindow::createDocks()
     m_chartDock->setWidget(m_chart);
     addDockWidget(Qt::BottomDockWidgetArea, m_chartDock);
 
-    // The composer's client is not captured yet: a capture can be replaced
-    // (Clear, Open) while its connection is live, and the sink must not dangle.
+    // The composer's client records into the live capture (made when it
+    // connects, like the relay's); replacing the capture drops its connection
+    // first (adoptCapture, setCapture), so the sink never dangles.
     m_composerDock = new QDockWidget(tr("Composer"), this);
     m_composerDock->setObjectName(QStringLiteral("dockComposer"));
-    m_composerDock->setWidget(new ComposerPanel(nullptr, m_composerDock));
+    m_composer = new ComposerPanel(nullptr, m_composerDock);
+    m_composer->setCaptureProvider([this] { return liveSink(); });
+    m_composerDock->setWidget(m_composer);
     addDockWidget(Qt::BottomDockWidgetArea, m_composerDock);
     tabifyDockWidget(m_chartDock, m_composerDock);
     m_chartDock->raise();
@@ -440,6 +444,7 @@ void MainWindow::setCapture(CaptureSource *source, const QString &title)
 {
     m_demo->stop();
     m_relay->stop();
+    m_composer->dropConnection();
     showSource(source ? source : m_placeholder.get(), title);
     retireOwned();
     m_live = nullptr;
@@ -476,6 +481,7 @@ void MainWindow::adoptCapture(std::unique_ptr<CaptureSource> capture, bool live,
     if (m_live) {
         m_demo->stop();
         m_relay->stop();
+        m_composer->dropConnection();
     }
     showSource(capture.get(), title);
     retireOwned(); // the old one goes after the views left it

@@ -23,6 +23,7 @@ class QTableView;
 
 namespace wslens::ui {
 
+class ComposerPanel;
 class ConnectionModel;
 class EmptyState;
 class FilterBar;
@@ -55,6 +56,7 @@ public:
     CaptureSink *liveSink();
     bool isLoading() const { return m_loading; }
     DemoRunner *demo() const { return m_demo; }
+    ComposerPanel *composer() const { return m_composer; }
 
     TimelineModel *timelineModel() const { return m_timelineModel; }
     TimelineView *timelineView() const { return m_timeline; }
@@ -153,6 +155,7 @@ private:
     QDockWidget *m_detailDock = nullptr;
     QDockWidget *m_chartDock = nullptr;
     QDockWidget *m_composerDock = nullptr;
+    ComposerPanel *m_composer = nullptr;
 
     QComboBox *m_modeCombo = nullptr;
     QLineEdit *m_listenEdit = nullptr;
