@@ -46,19 +46,31 @@ ConnectionIntercept::~ConnectionIntercept()
 
 bool ConnectionIntercept::process(Direction direction, const QByteArray &chunk)
 {
-    Output out;
-    if (stream(direction).process(chunk, out))
+    if (m_closed)
         return true;
-    deliver(direction, out);
-    reportHeld(direction);
-    return false;
+    Output out;
+    ++m_busy;
+    const bool asIs = stream(direction).process(chunk, out);
+    if (!asIs) {
+        deliver(direction, out);
+        reportHeld(direction);
+    }
+    --m_busy;
+    if (m_closePending && m_busy == 0)
+        close();
+    return asIs;
 }
 
 void ConnectionIntercept::deliver(Direction direction, Output &out)
 {
+    // The writer may end the connection (strict mode): close() then waits until we are done.
+    ++m_busy;
     for (OutputItem &item : out)
         m_writer(direction, std::move(item));
     out.clear();
+    --m_busy;
+    if (m_closePending && m_busy == 0)
+        close();
 }
 
 void ConnectionIntercept::reportHeld(Direction direction)
@@ -83,6 +95,10 @@ void ConnectionIntercept::close()
 {
     if (m_closed)
         return;
+    if (m_busy > 0) {
+        m_closePending = true;
+        return;
+    }
     m_closed = true;
     for (Direction d : {Direction::ClientToServer, Direction::ServerToClient})
         releaseEverything(d, HeldOutcome::Discarded);

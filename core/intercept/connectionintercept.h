@@ -65,6 +65,8 @@ private:
     std::unique_ptr<StreamInterceptor> m_streams[2];
     std::map<quint64, Direction> m_held;
     bool m_closed = false;
+    bool m_closePending = false;
+    int m_busy = 0;
 };
 
 } // namespace wslens::intercept

@@ -95,6 +95,7 @@ bool Relay::start()
     run->context = std::make_shared<SessionContext>();
     run->context->config = m_config;
     run->context->sink = m_sink;
+    run->context->interceptor = m_interceptor;
     run->context->nextLocalId = &run->nextLocalId;
     if (!setUpTls(*run->context)) {
         setState(State::Failed);

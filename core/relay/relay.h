@@ -11,6 +11,9 @@
 namespace wslens {
 class CaptureSink;
 }
+namespace wslens::intercept {
+class Interceptor;
+}
 
 namespace wslens::relay {
 
@@ -40,6 +43,10 @@ public:
     const RelayConfig &config() const { return m_config; }
     // Where captured connections and frames go (not owned; may be null). Set before start().
     void setCaptureSink(CaptureSink *sink) { m_sink = sink; }
+    // Intercept rules, breakpoints and injection (core/intercept/interceptor.h; not owned,
+    // may be null; must outlive the run). Set before start().
+    void setInterceptor(intercept::Interceptor *interceptor) { m_interceptor = interceptor; }
+    intercept::Interceptor *interceptor() const { return m_interceptor; }
 
     // Binds and starts the threads. Synchronous: on return the relay listens
     // (true) or state() is Failed and errorString() says why.
@@ -74,6 +81,7 @@ private:
 
     RelayConfig m_config;
     CaptureSink *m_sink = nullptr;
+    intercept::Interceptor *m_interceptor = nullptr;
     std::unique_ptr<Run> m_run;
     State m_state = State::Stopped;
     QString m_error;

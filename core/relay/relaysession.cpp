@@ -1,5 +1,8 @@
 #include "relay/relaysession.h"
 
+#include "intercept/connectionintercept.h"
+#include "protocol/permessagedeflate.h"
+
 #include "protocol/handshake.h"
 #include "relay/closeframe.h"
 #include "tls/certificateauthority.h"
@@ -671,6 +674,8 @@ void RelaySession::startWebSocket(const HttpHead &response)
     m_capture[1] = std::make_unique<StreamCapture>(m_ctx->sink, m_info.id, opts);
     if (m_ctx->sink)
         m_ctx->sink->updateConnection(m_info);
+    if (m_ctx->interceptor)
+        startIntercept(deflate);
 
     m_clientState = ClientState::WebSocket;
     m_upState = UpstreamState::WebSocket;
@@ -858,8 +863,56 @@ void RelaySession::pump(bool fromClient)
     m_paused[idx] = false;
 }
 
+void RelaySession::startIntercept(bool deflate)
+{
+    intercept::ConnectionIntercept::Setup setup;
+    setup.connectionId = m_info.id;
+    setup.url = m_info.url;
+    setup.host = QString::fromLatin1(m_upHost);
+    setup.deflate = deflate;
+    QList<WebSocketExtension> extensions;
+    if (deflate && parseExtensionList(m_info.extensions, &extensions))
+        if (const auto pmdExtension = pmd::findDeflate(extensions)) {
+            pmd::DeflateParams params;
+            if (pmd::parseParams(*pmdExtension, pmd::ParamsContext::Response, &params))
+                setup.agreement = pmd::agreementFromResponse(params);
+        }
+    const RelayConfig &cfg = m_ctx->config;
+    setup.maxFrameSize = cfg.maxFrameSize;
+    setup.maxDecompressedSize = cfg.maxDecompressedSize;
+    m_intercept = std::make_unique<intercept::ConnectionIntercept>(
+        m_ctx->interceptor, setup, [this](Direction d, intercept::OutputItem &&item) {
+            writeIntercepted(d == Direction::ClientToServer, std::move(item));
+        });
+}
+
+// What the interceptor sends (edited, injected, released) and records (dropped).
+void RelaySession::writeIntercepted(bool fromClient, intercept::OutputItem &&item)
+{
+    StreamCapture *cap = m_capture[fromClient ? 0 : 1].get();
+    const qint64 t = nowUs();
+    if (cap && !item.dropped.empty())
+        cap->recordDropped(std::move(item.dropped), t);
+    if (item.bytes.isEmpty())
+        return;
+    qsizetype n = item.bytes.size();
+    if (cap) {
+        cap->setEditMark(item.mark, item.original);
+        n = cap->process(item.bytes, t);
+        cap->setEditMark(EditMark::None);
+    }
+    QSslSocket *dst = destination(fromClient);
+    if (dst && dst->state() == QAbstractSocket::ConnectedState && n > 0)
+        dst->write(item.bytes.constData(), n);
+    if (cap && cap->strictViolation() != Violation::None && !m_strictClosed)
+        strictClose(fromClient, cap->strictViolation());
+}
+
 void RelaySession::forwardChunk(bool fromClient, const QByteArray &chunk)
 {
+    if (m_intercept && m_wsActive
+        && !m_intercept->process(fromClient ? Direction::ClientToServer : Direction::ServerToClient, chunk))
+        return; // rules are active: what to send went through writeIntercepted()
     QSslSocket *dst = destination(fromClient);
     StreamCapture *cap = m_capture[fromClient ? 0 : 1].get();
     qsizetype n = chunk.size();
@@ -1157,6 +1210,8 @@ void RelaySession::maybeFinish()
     if (!clientDone || !upstreamDone)
         return;
     m_finished = true;
+    if (m_intercept)
+        m_intercept->close(); // held messages of a closed connection are recorded as dropped
     finishRecord(m_closeDetail);
     m_timer.stop();
     emit finished(this);

@@ -17,6 +17,12 @@
 
 class QSslSocket;
 
+namespace wslens::intercept {
+class ConnectionIntercept;
+class Interceptor;
+struct OutputItem;
+} // namespace wslens::intercept
+
 namespace wslens::relay {
 
 // What every session of one relay run shares (read-only after start).
@@ -30,6 +36,8 @@ struct SessionContext
     std::shared_ptr<tls::CertificateAuthority> ca;
     QSslConfiguration upstreamTls;
     HostPatternList passThrough;
+    // Intercept rules, held queue and injection (not owned; null: forward untouched).
+    intercept::Interceptor *interceptor = nullptr;
 };
 
 // One client connection through the relay, from accept to close, on one
@@ -87,6 +95,8 @@ private:
     QString upstreamFailureMessage() const;
     void pump(bool fromClient);
     void forwardChunk(bool fromClient, const QByteArray &chunk);
+    void startIntercept(bool deflate);
+    void writeIntercepted(bool fromClient, intercept::OutputItem &&item);
     void strictClose(bool offenderIsClient, Violation v);
 
     void connectUpstream(const QByteArray &host, quint16 port);
@@ -142,6 +152,7 @@ private:
 
     // WebSocket capture
     std::unique_ptr<StreamCapture> m_capture[2]; // [0] client->server, [1] server->client
+    std::unique_ptr<intercept::ConnectionIntercept> m_intercept; // with an Interceptor
     bool m_paused[2] = {false, false};           // reading paused by back-pressure
     bool m_halfClosePending[2] = {false, false}; // [1]: FIN to the client once flushed, [0]: to the server
     ConnectionInfo m_info;

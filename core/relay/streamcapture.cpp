@@ -85,6 +85,25 @@ void StreamCapture::recordInjected(const FrameHeader &header, const QByteArray &
     m_sink->appendFrame(std::move(r));
 }
 
+void StreamCapture::setEditMark(EditMark mark, const QByteArray &original)
+{
+    m_editMark = mark;
+    m_editOriginal = original;
+}
+
+void StreamCapture::recordDropped(std::vector<FrameRecord> &&frames, qint64 timestampUs)
+{
+    if (!m_sink)
+        return;
+    for (FrameRecord &r : frames) {
+        r.connectionId = m_connectionId;
+        r.direction = m_options.direction;
+        r.timestampUs = timestampUs;
+        r.edit = EditMark::Dropped;
+        m_sink->appendFrame(std::move(r));
+    }
+}
+
 void StreamCapture::frameHeader(const FrameHeader &header)
 {
     if (m_lost)
@@ -96,6 +115,7 @@ void StreamCapture::frameHeader(const FrameHeader &header)
     m_record.direction = m_options.direction;
     m_record.timestampUs = m_now;
     m_record.header = header;
+    m_record.edit = m_editMark;
     m_frameStart = m_nextFrameStart;
     m_frameOpen = true;
     if (header.payloadLength > m_options.maxFrameSize) {
@@ -167,6 +187,8 @@ void StreamCapture::frameEnd()
         if (m_record.header.fin)
             finishMessage(m_record);
     }
+    if (m_editMark == EditMark::Replaced && (m_record.hasMessage || Opcode::isControl(op)))
+        m_record.original = m_editOriginal;
     if (m_sink)
         m_sink->appendFrame(std::move(m_record));
     m_record = FrameRecord();

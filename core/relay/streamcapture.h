@@ -7,6 +7,7 @@
 #include <QString>
 
 #include <memory>
+#include <vector>
 
 namespace wslens {
 class Inflater;
@@ -44,6 +45,12 @@ public:
 
     // Records what an injected frame (e.g. a strict close) looked like.
     void recordInjected(const FrameHeader &header, const QByteArray &payload, qint64 timestampUs);
+    // Intercept: frames parsed by the following process() calls carry this
+    // mark (Replaced: the message record also keeps `original`; Injected);
+    // EditMark::None ends it.
+    void setEditMark(EditMark mark, const QByteArray &original = QByteArray());
+    // Intercept: records frames that were not forwarded (edit == Dropped).
+    void recordDropped(std::vector<FrameRecord> &&frames, qint64 timestampUs);
 
     bool atFrameBoundary() const { return m_lost || m_parser.atFrameBoundary(); }
     bool framingLost() const { return m_lost; }
@@ -84,6 +91,8 @@ private:
     bool m_sawCloseFrame = false;
     QString m_closeReason;
 
+    EditMark m_editMark = EditMark::None;
+    QByteArray m_editOriginal;
     qint64 m_now = 0;
     qint64 m_chunkBase = 0;      // stream offset of the chunk being processed
     qsizetype m_forwardable = 0; // strict: bytes of the chunk before the first violating frame
