@@ -14,6 +14,7 @@
 #include "models/connectionmodel.h"
 #include "models/timelinemodel.h"
 #include "views/timelineview.h"
+#include "widgets/editactions.h"
 #include "widgets/emptystate.h"
 #include "widgets/filterbar.h"
 #include "widgets/theme.h"
@@ -50,6 +51,8 @@
 #include <QToolBar>
 #include <QToolButton>
 #include <QVBoxLayout>
+
+#include <functional>
 
 // The icons live in wslens_ui, a static library: register them explicitly.
 static void initUiResources()
@@ -203,6 +206,10 @@ void MainWindow::createMenus()
     file->addSeparator();
     file->addAction(action(QStringLiteral("actionQuit")));
     rebuildRecentMenu();
+
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    edit->setObjectName(QStringLiteral("menuEdit"));
+    addEditActions(edit);
 
     QMenu *capture = menuBar()->addMenu(tr("&Capture"));
     capture->addAction(m_relayAction);
@@ -1073,23 +1080,33 @@ void MainWindow::changeEvent(QEvent *event)
 
 void MainWindow::showShortcuts()
 {
+    // Every shortcut of every menu, so the list cannot go stale.
     QString rows;
-    const QStringList names = {QStringLiteral("actionRelay"), QStringLiteral("actionStopRelay"), QStringLiteral("actionDemo"),
-                               QStringLiteral("actionClear"), QStringLiteral("actionFind"), QStringLiteral("actionNextMatch"),
-                               QStringLiteral("actionPrevMatch"), QStringLiteral("actionResetFilter"), QStringLiteral("actionGotoEnd"),
-                               QStringLiteral("actionAutoScroll"), QStringLiteral("actionCopyText"), QStringLiteral("actionCopyHex"),
-                               QStringLiteral("actionCopyBase64"), QStringLiteral("actionOpen"), QStringLiteral("actionSaveAs"),
-                               QStringLiteral("actionReplay"), QStringLiteral("actionMockServer"), QStringLiteral("actionQuit")};
-    for (const QString &n : names) {
-        const QAction *a = action(n);
-        if (!a)
-            continue;
-        rows += QStringLiteral("<tr><td><b>%1</b></td><td>&nbsp;&nbsp;%2</td></tr>")
-                    .arg(a->shortcut().toString(QKeySequence::NativeText).toHtmlEscaped(),
-                         a->text().remove(QLatin1Char('&')).toHtmlEscaped());
-    }
+    std::function<void(const QMenu *)> addMenu = [&rows, &addMenu](const QMenu *menu) {
+        QString section;
+        for (const QAction *a : menu->actions()) {
+            if (a->menu()) {
+                addMenu(a->menu());
+                continue;
+            }
+            if (a->shortcut().isEmpty())
+                continue;
+            section += QStringLiteral("<tr><td><b>%1</b></td><td>&nbsp;&nbsp;%2</td></tr>")
+                           .arg(a->shortcut().toString(QKeySequence::NativeText).toHtmlEscaped(),
+                                a->text().remove(QLatin1Char('&')).toHtmlEscaped());
+        }
+        if (!section.isEmpty())
+            rows += QStringLiteral("<tr><td colspan=2><i>%1</i></td></tr>").arg(menu->title().remove(QLatin1Char('&')).toHtmlEscaped())
+                    + section;
+    };
+    for (const QAction *a : menuBar()->actions())
+        if (a->menu())
+            addMenu(a->menu());
     QMessageBox box(QMessageBox::NoIcon, tr("Keyboard shortcuts"),
-                    QStringLiteral("<table>%1</table><p>Enter in the search field jumps to the next match.</p>").arg(rows),
+                    QStringLiteral("<table>%1</table>").arg(rows)
+                        + tr("<p>Enter in the search field jumps to the next match. In the composer, "
+                             "%1 sends the message.</p>")
+                              .arg(QKeySequence(Qt::CTRL | Qt::Key_Return).toString(QKeySequence::NativeText).toHtmlEscaped()),
                     QMessageBox::Close, this);
     box.setObjectName(QStringLiteral("shortcutsBox"));
     box.exec();
