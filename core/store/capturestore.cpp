@@ -552,9 +552,12 @@ bool CaptureStore::open(const QString &path, const OpenOptions &options)
         d->error = QStringLiteral("this capture store is already in use");
         return false;
     }
-    QFile file(path);
+    // Large sequential reads, O_DIRECT for big files where possible (see ChunkReader).
+    store::ChunkDevice file(path, QFileInfo(path).size() >= qint64(store::ChunkReader::kDirectMinBytes));
     if (!file.open(QIODevice::ReadOnly)) {
-        d->error = QStringLiteral("cannot open %1: %2").arg(path, file.errorString());
+        QFile probe(path); // for the system's reason
+        probe.open(QIODevice::ReadOnly);
+        d->error = QStringLiteral("cannot open %1: %2").arg(path, probe.errorString());
         return false;
     }
     d->used = true;
@@ -758,8 +761,9 @@ quint64 CaptureStore::scanPayloads(quint64 from, quint64 to, const PayloadFn &fn
         std::lock_guard<std::mutex> lk(d->readMutex); // saveAs() changes it under this lock
         path = d->path;
     }
+    const quint64 span = d->index.at(to - 1).offset - d->index.at(from).offset;
     store::ChunkReader reader;
-    if (path.isEmpty() || !reader.open(path))
+    if (path.isEmpty() || !reader.open(path, span >= store::ChunkReader::kDirectMinBytes))
         return from;
     quint64 row = from;
     while (row < to) {

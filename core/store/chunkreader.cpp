@@ -5,6 +5,7 @@
 #include <QFile>
 
 #include <cerrno>
+#include <cstring>
 #include <new>
 
 #include <fcntl.h>
@@ -112,6 +113,39 @@ const char *ChunkReader::read(quint64 offset, size_t size)
     size_t got = 0;
     const char *p = readSome(offset, size, &got);
     return p && got == size ? p : nullptr;
+}
+
+ChunkDevice::ChunkDevice(const QString &path, bool direct, QObject *parent)
+    : QIODevice(parent)
+    , m_path(path)
+    , m_direct(direct)
+{
+}
+
+ChunkDevice::~ChunkDevice() = default;
+
+bool ChunkDevice::open(OpenMode mode)
+{
+    if (!(mode & QIODevice::ReadOnly) || (mode & QIODevice::WriteOnly) || !m_reader.open(m_path, m_direct)) {
+        setErrorString(QStringLiteral("cannot open %1").arg(m_path));
+        return false;
+    }
+    return QIODevice::open(QIODevice::ReadOnly | QIODevice::Unbuffered);
+}
+
+qint64 ChunkDevice::size() const
+{
+    return qint64(m_reader.fileSize());
+}
+
+qint64 ChunkDevice::readData(char *data, qint64 maxSize)
+{
+    size_t got = 0;
+    const char *p = m_reader.readSome(quint64(pos()), size_t(maxSize), &got);
+    if (!p)
+        return -1;
+    std::memcpy(data, p, got);
+    return qint64(got);
 }
 
 } // namespace wslens::store

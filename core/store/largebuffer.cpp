@@ -11,8 +11,13 @@
 namespace wslens::store {
 
 namespace {
+constexpr size_t kSmallPage = 4096;
+
+// Small buffers (scans of small files) take ordinary 4 KiB pages.
 size_t roundUp(size_t bytes)
 {
+    if (bytes < kLargePageBytes)
+        return (bytes + kSmallPage - 1) & ~(kSmallPage - 1);
     return (bytes + kLargePageBytes - 1) & ~(kLargePageBytes - 1);
 }
 } // namespace
@@ -21,6 +26,12 @@ void *allocateLarge(size_t bytes)
 {
     const size_t size = roundUp(bytes ? bytes : 1);
 #if defined(__linux__)
+    if (size < kLargePageBytes) {
+        void *p = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p == MAP_FAILED)
+            throw std::bad_alloc();
+        return p;
+    }
     // Over-map by one large page, then trim to an aligned region.
     const size_t span = size + kLargePageBytes;
     void *raw = ::mmap(nullptr, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

@@ -12,7 +12,8 @@ namespace wslens::store {
 
 constexpr size_t kLargePageBytes = size_t(2) << 20;
 
-// Zero-filled memory for bytes bytes (rounded up to kLargePageBytes).
+// Zero-filled, page-aligned memory for bytes bytes (from kLargePageBytes on,
+// rounded up to and aligned on kLargePageBytes, with huge pages requested).
 // Throws std::bad_alloc when the system refuses.
 void *allocateLarge(size_t bytes);
 // Releases what allocateLarge(bytes) returned (the same bytes).

@@ -3,6 +3,7 @@
 // last one, or plain writes), the file holds exactly those bytes, at once.
 
 #include "store/appendfile.h"
+#include "store/chunkreader.h"
 
 #include <QFile>
 #include <QRandomGenerator>
@@ -84,6 +85,45 @@ private slots:
         expected += more;
         file.close();
         QVERIFY(readAll(path) == expected);
+    }
+
+    // ChunkReader (the bulk read side) returns the same bytes at any
+    // (unaligned) offset and size, direct or not, and stops at the end.
+    void chunkReaderReadsRanges_data()
+    {
+        QTest::addColumn<bool>("direct");
+        QTest::newRow("O_DIRECT where possible") << true;
+        QTest::newRow("page cache") << false;
+    }
+    void chunkReaderReadsRanges()
+    {
+        QFETCH(bool, direct);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("r.bin"));
+        QRandomGenerator rng(7);
+        const QByteArray content = randomBytes(3 * 1024 * 1024 + 123, rng);
+        {
+            store::AppendFile w;
+            QVERIFY(w.open(path, true));
+            QVERIFY(w.append(content.constData(), size_t(content.size())));
+        }
+        store::ChunkReader r;
+        QVERIFY(r.open(path, direct));
+        QCOMPARE(r.fileSize(), quint64(content.size()));
+        const QList<QPair<qsizetype, qsizetype>> ranges = {
+            {0, 16}, {1, 4095}, {4095, 2}, {4096, 4096}, {5000, 2 * 1024 * 1024 + 7},
+            {qsizetype(content.size()) - 10, 10}, {0, content.size()}};
+        for (const auto &[offset, size] : ranges) {
+            const char *p = r.read(quint64(offset), size_t(size));
+            QVERIFY2(p, qPrintable(QStringLiteral("offset %1 size %2").arg(offset).arg(size)));
+            QVERIFY(QByteArrayView(p, size) == QByteArrayView(content.constData() + offset, size));
+        }
+        QVERIFY(!r.read(quint64(content.size()) - 5, 10)); // past the end
+        size_t got = 0;
+        const char *p = r.readSome(quint64(content.size()) - 5, 10, &got);
+        QVERIFY(p);
+        QCOMPARE(got, size_t(5));
+        QVERIFY(QByteArrayView(p, 5) == QByteArrayView(content.constData() + content.size() - 5, 5));
     }
 
     void reportsErrors()

@@ -367,7 +367,7 @@ void tst_CaptureStore::scanPayloads()
         expected.push_back(f.payload);
         live->appendFrame(std::move(f));
     }
-    for (int i = 0; i < 2000; ++i) {
+    for (int i = 0; i < 5000; ++i) { // past the first cancellation check at row 4096
         FrameRecord f = sampleFrame(c2, quint64(i));
         expected.push_back(f.message);
         live->appendFrame(std::move(f));
