@@ -1,6 +1,8 @@
 // wslens capture: run the relay headless and record to a session file (issue 4).
 #include "cli/cli.h"
 
+#include "intercept/interceptor.h"
+#include "intercept/rulesfile.h"
 #include "relay/relay.h"
 #include "store/capturestore.h"
 #include "tls/certificateauthority.h"
@@ -38,7 +40,9 @@ const char CaptureUsage[] =
     "  --save FILE          session file to write (default: a new file in the capture folder)\n"
     "  --duration SECONDS   stop after this many seconds (default: run until SIGINT/SIGTERM)\n"
     "  --strict             close a peer that breaks the protocol instead of forwarding\n"
-    "  --workers N          connection threads (default 2)\n";
+    "  --workers N          connection threads (default 2)\n"
+    "  --rules FILE         intercept rules (JSON, docs/INTERCEPT.md): replace and drop messages;\n"
+    "                       breakpoints are logged and forwarded (there is no one to release them)\n";
 
 int g_signalPipe[2] = {-1, -1};
 
@@ -102,6 +106,30 @@ void printLine(const QString &line)
     std::fflush(stdout);
 }
 
+// --rules FILE: a bad file is one line naming the rule and field (exit 2).
+// Headless, a breakpoint has no one to release it: held messages are logged
+// and forwarded at once.
+bool loadInterceptRules(const QString &path, intercept::Interceptor &interceptor)
+{
+    intercept::RuleList rules;
+    QString error;
+    if (!intercept::loadRulesFile(path, &rules, &error) || !interceptor.setRules(rules, &error)) {
+        std::fprintf(stderr, "wslens capture: --rules: %s\n", qPrintable(error));
+        return false;
+    }
+    std::fprintf(stderr, "wslens capture: %lld intercept rule(s) from %s\n", static_cast<long long>(rules.size()),
+                 qPrintable(path));
+    QObject::connect(&interceptor, &intercept::Interceptor::messageHeld, &interceptor,
+                     [&interceptor](const intercept::HeldMessage &m) {
+                         printLine(QStringLiteral("held #%1 on connection #%2 (rule %3): forwarded, no UI to hold it")
+                                       .arg(m.id)
+                                       .arg(m.connectionId)
+                                       .arg(m.rule));
+                         interceptor.forward(m.id);
+                     });
+    return true;
+}
+
 } // namespace
 
 int runCapture(const QStringList &arguments)
@@ -122,6 +150,8 @@ int runCapture(const QStringList &arguments)
     const QCommandLineOption tlsListener(QStringLiteral("tls"), QString());
     parser.addOptions({help, listen, upstream, save, duration, strict, workers});
     parser.addOptions({caDir, upstreamCa, insecureUpstream, passThrough, tlsListener});
+    const QCommandLineOption rulesFile(QStringLiteral("rules"), QString(), QStringLiteral("FILE"));
+    parser.addOption(rulesFile);
     QStringList argv = arguments;
     argv.prepend(QStringLiteral("wslens capture"));
     if (!parser.parse(argv)) {
@@ -180,6 +210,10 @@ int runCapture(const QStringList &arguments)
         config.certificateAuthority = std::move(ca);
     }
 
+    intercept::Interceptor interceptor;
+    if (parser.isSet(rulesFile) && !loadInterceptRules(parser.value(rulesFile), interceptor))
+        return UsageOrInputError;
+
     CaptureStore store;
     if (!store.create(parser.value(save))) {
         std::fprintf(stderr, "wslens capture: cannot create the session file: %s\n", qPrintable(store.errorString()));
@@ -208,6 +242,8 @@ int runCapture(const QStringList &arguments)
     relay::Relay relay;
     relay.setConfig(config);
     relay.setCaptureSink(&store);
+    if (parser.isSet(rulesFile))
+        relay.setInterceptor(&interceptor);
     QObject::connect(&relay, &relay::Relay::warning, &relay,
                      [](const QString &w) { std::fprintf(stderr, "wslens capture: warning: %s\n", qPrintable(w)); });
     int opened = 0;
@@ -251,6 +287,14 @@ int runCapture(const QStringList &arguments)
                   .arg(opened)
                   .arg(totals.frames)
                   .arg(store.filePath()));
+    if (parser.isSet(rulesFile)) {
+        const intercept::RuleList rules = interceptor.rules();
+        for (int i = 0; i < rules.size(); ++i)
+            printLine(QStringLiteral("rule %1 (%2 %3): %4 hits")
+                          .arg(i)
+                          .arg(intercept::actionName(rules[i].action), intercept::directionName(rules[i].direction))
+                          .arg(interceptor.hitCount(i)));
+    }
     ::close(g_signalPipe[0]);
     ::close(g_signalPipe[1]);
     return store.errorString().isEmpty() ? Success : Failure;
