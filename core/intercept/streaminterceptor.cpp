@@ -429,8 +429,15 @@ void StreamInterceptor::finalize(Entry &e)
 
 void StreamInterceptor::emitItem(OutputItem &&item)
 {
-    if (m_out)
-        m_out->push_back(std::move(item));
+    if (!m_out)
+        return;
+    // Unmarked bytes join the previous unmarked piece: one write, one capture pass.
+    if (item.mark == EditMark::None && item.dropped.empty() && !m_out->empty()
+        && m_out->back().mark == EditMark::None && m_out->back().dropped.empty()) {
+        m_out->back().bytes += item.bytes;
+        return;
+    }
+    m_out->push_back(std::move(item));
 }
 
 void StreamInterceptor::emitBytes(QByteArray bytes)
@@ -447,10 +454,6 @@ void StreamInterceptor::emitBytes(QByteArray bytes)
             e.raw = std::move(bytes);
             m_queue.push_back(std::move(e));
         }
-        return;
-    }
-    if (m_out && !m_out->empty() && m_out->back().mark == EditMark::None && m_out->back().dropped.empty()) {
-        m_out->back().bytes += bytes;
         return;
     }
     OutputItem item;
