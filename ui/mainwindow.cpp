@@ -14,6 +14,7 @@
 #include "models/connectionmodel.h"
 #include "models/timelinemodel.h"
 #include "views/timelineview.h"
+#include "replay/mockserverdialog.h"
 #include "widgets/editactions.h"
 #include "widgets/emptystate.h"
 #include "widgets/filterbar.h"
@@ -461,6 +462,8 @@ void MainWindow::retireOwned()
 {
     if (!m_owned)
         return;
+    if (m_mock)
+        m_mock->detachSession(); // it may be reading the store going away
     bool busy = false;
     for (const QPointer<QThread> &t : std::as_const(m_workers))
         busy = busy || (t && t->isRunning());

@@ -11,8 +11,10 @@
 #include "endpoints/wsserver.h"
 #include "mainwindow.h"
 #include "models/connectionmodel.h"
+#include "store/capturestore.h"
 
 #include <QAbstractItemModelTester>
+#include <QDir>
 #include <QComboBox>
 #include <QDockWidget>
 #include <QLabel>
@@ -77,6 +79,7 @@ private Q_SLOTS:
     void sendsFileStopsAndResends();
     void capturedIntoSink();
     void capturedIntoLiveSession();
+    void cleanupTestCase();
 
 private:
     endpoints::WsServer m_echo;
@@ -282,6 +285,13 @@ void tst_Composer::capturedIntoLiveSession()
     // Replacing the capture ends the composer's connection first.
     window.setCapture(nullptr);
     QVERIFY(!panel->isConnected());
+}
+
+void tst_Composer::cleanupTestCase()
+{
+    QSettings().clear();
+    // The main window's live capture went to the (test-mode) default capture folder.
+    QDir(CaptureStore::defaultCaptureDirectory()).removeRecursively();
 }
 
 QTEST_MAIN(tst_Composer)

@@ -17,6 +17,7 @@
 #include "uitestdata.h"
 
 #include <QAbstractItemModelTester>
+#include <QDir>
 #include <QAction>
 #include <QApplication>
 #include <QListWidget>
@@ -92,6 +93,7 @@ private Q_SLOTS:
     void invalidOptionsAreReported();
     void mockServer();
     void mainWindowTools();
+    void cleanupTestCase();
 
 private:
     endpoints::WsServer m_echo;
@@ -437,7 +439,10 @@ void tst_Replay::mockServer()
     QVERIFY(!dialog.start());
     QVERIFY(dialog.statusLabel()->text().contains(QStringLiteral("127.0.0.1:8080")));
     listen->setText(QStringLiteral("127.0.0.1:0"));
+    QSignalSpy listening(&dialog, &MockServerDialog::listeningChanged);
     QVERIFY(dialog.start());
+    QVERIFY(!dialog.start()); // already starting
+    QTRY_COMPARE_WITH_TIMEOUT(listening.size(), 1, 5000);
     QVERIFY(dialog.port() != 0);
     QCOMPARE(dialog.statusLabel()->text(), QStringLiteral("listening on 127.0.0.1:%1").arg(dialog.port()));
 
@@ -493,7 +498,15 @@ void tst_Replay::mainWindowTools()
     replayAction->trigger();
     QVERIFY(ran);
     QTRY_COMPARE(window.connectionModel()->rowCount(), 2);
+    QTRY_COMPARE(window.connectionModel()->index(1, ConnectionModel::ModeColumn).data().toString(),
+                 QStringLiteral("replay of #%1").arg(id));
     window.setCapture(nullptr);
+}
+
+void tst_Replay::cleanupTestCase()
+{
+    // Copies made by the dialog went to the (test-mode) default capture folder.
+    QDir(CaptureStore::defaultCaptureDirectory()).removeRecursively();
 }
 
 QTEST_MAIN(tst_Replay)

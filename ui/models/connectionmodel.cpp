@@ -171,7 +171,10 @@ QVariant ConnectionModel::data(const QModelIndex &index, int role) const
         switch (index.column()) {
         case IdColumn: return QString::number(c.id);
         case UrlColumn: return c.url;
-        case ModeColumn: return fmt::connectionModeName(c.mode);
+        case ModeColumn:
+            if (c.mode == ConnectionMode::Replay && c.replayOf)
+                return tr("replay of #%1").arg(c.replayOf); // the run's link to what it replays
+            return fmt::connectionModeName(c.mode);
         case StateColumn: return stateText(c);
         case FramesColumn: return QString::number(st.frames);
         case BytesColumn: return fmt::bytes(qint64(st.bytes));

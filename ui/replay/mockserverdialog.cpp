@@ -13,7 +13,9 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QApplication>
 #include <QPointer>
+#include <QThread>
 #include <QPushButton>
 #include <QSettings>
 #include <QVBoxLayout>
@@ -111,7 +113,18 @@ MockServerDialog::MockServerDialog(CaptureStore *store, QWidget *parent)
 
 MockServerDialog::~MockServerDialog()
 {
+    if (m_loader)
+        m_loader->wait(); // it reads the store
     m_server.reset(); // joins the server thread before the callbacks' target goes
+}
+
+void MockServerDialog::detachSession()
+{
+    if (m_loader)
+        m_loader->wait();
+    m_store = nullptr;
+    m_connection->clear();
+    updateUi();
 }
 
 bool MockServerDialog::isListening() const
@@ -126,7 +139,7 @@ quint16 MockServerDialog::port() const
 
 bool MockServerDialog::start()
 {
-    if (isListening())
+    if (isListening() || m_loading)
         return false;
     if (!m_store) {
         m_status->setText(tr("The session was closed."));
@@ -142,12 +155,37 @@ bool MockServerDialog::start()
         m_status->setText(tr("The session has no connection to answer from."));
         return false;
     }
-    // Only this connection's frames are read (the index is in RAM).
-    QList<replay::RecordedConnection> recordings;
-    QString error;
-    if (!replay::loadRecordings(*m_store, {m_connection->currentData().toULongLong()}, &recordings, &error)) {
-        m_status->setText(error);
-        return false;
+    // The recording is read on a worker thread (a big session's index is
+    // scanned); the server starts when it is there.
+    m_loading = true;
+    updateUi();
+    m_status->setText(tr("Reading the recording…"));
+    const quint64 id = m_connection->currentData().toULongLong();
+    const QPointer<CaptureStore> store = m_store;
+    const QPointer<MockServerDialog> self(this);
+    QThread *thread = QThread::create([store, id, self, address, port] {
+        QList<replay::RecordedConnection> recordings;
+        QString error = QStringLiteral("the session was closed");
+        const bool ok = store && replay::loadRecordings(*store, {id}, &recordings, &error);
+        QMetaObject::invokeMethod(qApp, [self, ok, recordings, error, address, port] {
+            if (self)
+                self->listenWith(ok ? recordings.constFirst() : replay::RecordedConnection(), ok ? QString() : error, address, port);
+        }, Qt::QueuedConnection);
+    });
+    connect(thread, &QThread::finished, thread, &QObject::deleteLater);
+    m_loader = thread;
+    thread->start();
+    return true;
+}
+
+void MockServerDialog::listenWith(const replay::RecordedConnection &recording, const QString &loadError,
+                                  const QHostAddress &address, quint16 port)
+{
+    m_loading = false;
+    if (!loadError.isEmpty()) {
+        m_status->setText(loadError);
+        updateUi();
+        return;
     }
     replay::MockOptions mock;
     mock.timing = replay::Timing(m_timing->currentData().toInt());
@@ -163,19 +201,20 @@ bool MockServerDialog::start()
     endpoints::ServerOptions options;
     options.address = address;
     options.port = port;
-    options.behaviour = replay::makeMockFactory(recordings.constFirst(), mock);
+    options.behaviour = replay::makeMockFactory(recording, mock);
     auto server = std::make_unique<endpoints::WsServer>();
+    QString error;
     if (!server->listen(options, &error)) {
         m_status->setText(tr("Cannot listen on %1: %2").arg(m_listen->text(), error));
-        return false;
+        updateUi();
+        return;
     }
     m_server = std::move(server);
     QSettings().setValue(QStringLiteral("mock/listen"), m_listen->text().trimmed());
-    appendLog(tr("Answering from connection #%1 (%n message(s) recorded)", nullptr, int(recordings.constFirst().messages.size()))
-                  .arg(recordings.constFirst().info.id));
+    appendLog(tr("Answering from connection #%1 (%n message(s) recorded)", nullptr, int(recording.messages.size()))
+                  .arg(recording.info.id));
     updateUi();
     emit listeningChanged(true);
-    return true;
 }
 
 void MockServerDialog::stop()
@@ -191,7 +230,7 @@ void MockServerDialog::stop()
 void MockServerDialog::updateUi()
 {
     const bool on = isListening();
-    m_start->setEnabled(!on && m_connection->count() > 0);
+    m_start->setEnabled(!on && !m_loading && m_connection->count() > 0);
     m_stop->setEnabled(on);
     m_connection->setEnabled(!on);
     m_listen->setEnabled(!on);

@@ -11,6 +11,9 @@
 
 #include <memory>
 
+class QHostAddress;
+class QThread;
+
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
@@ -25,6 +28,10 @@ class WsServer;
 }
 } // namespace wslens
 
+namespace wslens::replay {
+struct RecordedConnection;
+}
+
 namespace wslens::ui {
 
 class MockServerDialog : public QDialog
@@ -36,9 +43,14 @@ public:
     explicit MockServerDialog(CaptureStore *store, QWidget *parent = nullptr);
     ~MockServerDialog() override;
 
-    // Starts with the current settings; false with the reason shown.
+    // Starts with the current settings: reads the recording on a worker
+    // thread, then listens (listeningChanged(true), or the reason shown).
+    // False (with the reason shown) when the settings are wrong.
     bool start();
     void stop();
+    // The session is going away: waits for a recording being read, and
+    // forgets the session (a running server keeps answering from its copy).
+    void detachSession();
     bool isListening() const;
     quint16 port() const;
     QLabel *statusLabel() const { return m_status; }
@@ -48,11 +60,15 @@ Q_SIGNALS:
     void listeningChanged(bool listening);
 
 private:
+    void listenWith(const replay::RecordedConnection &recording, const QString &loadError, const QHostAddress &address,
+                    quint16 port);
     void appendLog(const QString &line);
     void updateUi();
 
     QPointer<CaptureStore> m_store;
     std::unique_ptr<endpoints::WsServer> m_server;
+    QPointer<QThread> m_loader;
+    bool m_loading = false;
     QComboBox *m_connection;
     QLineEdit *m_listen;
     QComboBox *m_timing;
