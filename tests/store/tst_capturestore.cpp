@@ -367,6 +367,24 @@ void tst_CaptureStore::scanPayloads()
         expected.push_back(f.payload);
         live->appendFrame(std::move(f));
     }
+    // frames over WriteBatch::kExternalBytes (written by reference)
+    const quint64 firstBig = expected.size();
+    std::vector<FrameRecord> big;
+    for (int i = 0; i < 3; ++i) {
+        FrameRecord f = sampleFrame(c1, quint64(i));
+        f.header.rsv = Rsv::Rsv1;
+        f.payload = QByteArray(1200000 + i, char('0' + i));
+        f.header.payloadLength = quint64(f.payload.size());
+        f.message = QByteArray(1300000, char('A' + i)); // "decompressed"
+        if (i == 1) {
+            f.edit = EditMark::Replaced;
+            f.original = QByteArray(5000, 'o');
+        }
+        f.seq = firstBig + quint64(i);
+        big.push_back(f);
+        expected.push_back(f.message);
+        live->appendFrame(std::move(f));
+    }
     for (int i = 0; i < 5000; ++i) { // past the first cancellation check at row 4096
         FrameRecord f = sampleFrame(c2, quint64(i));
         expected.push_back(f.message);
@@ -382,6 +400,11 @@ void tst_CaptureStore::scanPayloads()
     }
     const quint64 n = expected.size();
     QCOMPARE(store->frameCount(), n);
+    for (quint64 i = 0; i < big.size(); ++i) {
+        compareFrames(store->frame(firstBig + i), big[i]);
+        if (QTest::currentTestFailed())
+            return;
+    }
 
     quint64 next = 0;
     bool same = true;
