@@ -195,7 +195,9 @@ int runCapture(const QStringList &arguments)
     if (!problem.isEmpty())
         return usageError("capture", problem);
 
-    if (config.needsCertificateAuthority()) {
+    // With --tls or --ca-dir the CA is made now (and its path shown); otherwise
+    // the relay makes the default one when the first TLS tunnel needs it.
+    if (config.tlsListener || !config.caDirectory.isEmpty()) {
         auto ca = std::make_shared<tls::CertificateAuthority>(config.caDirectory);
         QString error;
         const bool ok = ca->loadOrCreate(&error);
@@ -208,6 +210,10 @@ int runCapture(const QStringList &arguments)
         std::fprintf(stderr, "wslens capture: %s TLS with the CA %s (clients must trust it)\n",
                      config.tlsListener ? "serving" : "intercepting", qPrintable(ca->certificateFilePath()));
         config.certificateAuthority = std::move(ca);
+    } else if (config.needsCertificateAuthority()) {
+        const QString dir = tls::CertificateAuthority::defaultDirectory();
+        std::fprintf(stderr, "wslens capture: intercepting TLS with the CA in %s (made on first use; "
+                             "'wslens ca export' writes it for browsers to trust)\n", qPrintable(dir));
     }
 
     intercept::Interceptor interceptor;

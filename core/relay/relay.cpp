@@ -217,14 +217,11 @@ bool Relay::setUpTls(SessionContext &context)
     const RelayConfig &cfg = m_config;
     context.passThrough = HostPatternList(cfg.passThrough);
     if (cfg.needsCertificateAuthority()) {
+        // The CA is loaded (or made) by the first session that needs it
+        // ("generated on first use"); a relay that never sees TLS never touches it.
         std::shared_ptr<tls::CertificateAuthority> ca = cfg.certificateAuthority;
         if (!ca)
             ca = std::make_shared<tls::CertificateAuthority>(cfg.caDirectory);
-        QString error;
-        if (!ca->loadOrCreate(&error)) {
-            m_error = QStringLiteral("the interception CA cannot be used: %1").arg(error);
-            return false;
-        }
         for (const QString &w : ca->warnings())
             emit warning(QStringLiteral("CA: ") + w);
         context.ca = std::move(ca);

@@ -768,7 +768,11 @@ void RelaySession::startClientTls(const QByteArray &serverName)
         name = QString::fromLatin1(m_fixedHost);
 
     QString error;
-    const QSslConfiguration config = m_ctx->ca->serverConfigurationFor(name, &error);
+    QSslConfiguration config;
+    if (m_ctx->ca->loadOrCreate(&error)) // no-op once loaded; thread-safe
+        config = m_ctx->ca->serverConfigurationFor(name, &error);
+    else
+        error = QStringLiteral("the interception CA cannot be used: ") + error;
     if (config.localCertificate().isNull()) {
         m_info = ConnectionInfo();
         m_info.openedUs = nowUs();
@@ -777,6 +781,7 @@ void RelaySession::startClientTls(const QByteArray &serverName)
         m_info.url = QStringLiteral("https://") + name + QLatin1Char('/');
         openRecord();
         m_closeDetail = QStringLiteral("no certificate for '%1': %2").arg(name, error);
+        m_info.error = m_closeDetail;
         m_timer.stop();
         m_clientState = ClientState::Closing;
         m_client->abort();
