@@ -398,6 +398,16 @@ void tst_Replay::cancel()
     QVERIFY(!dialog.isRunning());
     QVERIFY2(dialog.summaryLabel()->text().startsWith(QStringLiteral("Cancelled")), qPrintable(dialog.summaryLabel()->text()));
     QCOMPARE(store.connections().size(), 1); // no live sink given: not captured
+
+    // Closing while a run is in progress cancels it and closes when it stopped.
+    dialog.show();
+    QVERIFY(dialog.run());
+    QTest::qWait(200);
+    dialog.reject();
+    QVERIFY(dialog.isVisible());
+    QVERIFY(finished.wait(5000));
+    QVERIFY(!dialog.isVisible());
+    QCOMPARE(dialog.result(), int(QDialog::Rejected));
 }
 
 void tst_Replay::invalidOptionsAreReported()

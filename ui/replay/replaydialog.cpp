@@ -27,6 +27,8 @@
 #include <QTabWidget>
 #include <QVBoxLayout>
 
+#include <utility>
+
 namespace wslens::ui {
 
 namespace {
@@ -447,7 +449,8 @@ void ReplayDialog::reject()
 {
     if (m_runner->isRunning()) {
         cancel();
-        return; // closes once the run stopped: press Close again
+        m_closeWhenDone = true; // once the run has stopped
+        return;
     }
     QDialog::reject();
 }
@@ -463,6 +466,7 @@ void ReplayDialog::setRunning(bool running)
 void ReplayDialog::onFinished(const ReplayOutcome &outcome)
 {
     setRunning(false);
+    const bool close = std::exchange(m_closeWhenDone, false);
     if (m_pendingCopy) {
         // From now on the copy is the session: replay and capture there.
         m_store = m_pendingCopy.get();
@@ -482,6 +486,8 @@ void ReplayDialog::onFinished(const ReplayOutcome &outcome)
         m_status->setText(tr("Replay failed: %1").arg(outcome.error));
         m_status->setStyleSheet(QStringLiteral("color: #d93f3f"));
         emit runFinished();
+        if (close)
+            QDialog::reject();
         return;
     }
     const replay::ReplayResult &r = outcome.result;
@@ -518,6 +524,11 @@ void ReplayDialog::onFinished(const ReplayOutcome &outcome)
     m_run->setText(tr("Re-&run"));
     m_tabs->setTabEnabled(1, true);
     m_tabs->setCurrentIndex(1);
+    if (close) {
+        emit runFinished();
+        QDialog::reject();
+        return;
+    }
     // Show the first difference, if any.
     for (int row = 0; row < m_model->rowCount(); ++row) {
         if (m_model->message(row)->verdict != replay::Verdict::Matched || row == m_model->rowCount() - 1) {
@@ -544,7 +555,6 @@ void ReplayDialog::loadSettings()
     m_timing->setCurrentIndex(qMax(0, timing));
     m_speed->setValue(s.value(key("speed"), 1.0).toDouble());
     m_replyTimeout->setValue(s.value(key("replyTimeoutMs"), 5000).toInt());
-    m_target->setText(s.value(key("target")).toString());
     m_ignore->setPlainText(s.value(key("ignore")).toStringList().join(QLatin1Char('\n')));
     m_masks->setPlainText(s.value(key("masks")).toStringList().join(QLatin1Char('\n')));
 }
@@ -555,7 +565,6 @@ void ReplayDialog::saveSettings() const
     s.setValue(key("timing"), m_timing->currentData().toInt());
     s.setValue(key("speed"), m_speed->value());
     s.setValue(key("replyTimeoutMs"), m_replyTimeout->value());
-    s.setValue(key("target"), m_target->text().trimmed());
     s.setValue(key("ignore"), nonEmptyLines(m_ignore));
     s.setValue(key("masks"), nonEmptyLines(m_masks));
 }

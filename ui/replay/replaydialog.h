@@ -70,7 +70,7 @@ public:
     QTableView *resultView() const { return m_resultView; }
     QLabel *summaryLabel() const { return m_summary; }
 
-    // Close: cancels a run first (then closes on the next call).
+    // Close: a running replay is cancelled first; the dialog closes when it stopped.
     void reject() override;
 
 Q_SIGNALS:
@@ -92,6 +92,7 @@ private:
     std::unique_ptr<CaptureStore> m_pendingCopy;
     std::function<void(std::unique_ptr<CaptureStore>)> m_adoptCopy;
     std::unique_ptr<ReplayRunner> m_runner;
+    bool m_closeWhenDone = false;
     quint64 m_handshakeFor = 0; // connection whose headers the table shows
     HttpHeaders m_shownHeaders;
 
