@@ -48,6 +48,9 @@ quint64 record(CaptureSink &sink, const QString &url, const QList<QPair<QByteArr
 {
     ConnectionInfo info = uitest::connection(url);
     info.mode = ConnectionMode::ReverseProxy;
+    const QUrl parsed(url);
+    info.requestTarget = (parsed.path().isEmpty() ? QStringLiteral("/") : parsed.path()).toLatin1()
+                         + (parsed.hasQuery() ? "?" + parsed.query().toLatin1() : QByteArray());
     info.requestHeaders.append({QByteArrayLiteral("Cookie"), QByteArrayLiteral("sid=1")});
     info.requestHeaders.append({QByteArrayLiteral("X-Trace"), QByteArrayLiteral("abc")});
     const quint64 id = sink.openConnection(info);
@@ -437,44 +440,76 @@ void tst_Replay::mockServer()
 {
     CaptureStore store;
     QVERIFY(store.createTemporary());
-    record(store, QStringLiteral("ws://example.invalid/other"), {{"x", "y"}});
-    const quint64 id = record(store, QStringLiteral("ws://example.invalid/chat"), {{"hi", "hello"}, {"more", "done"}});
+    const quint64 other = record(store, QStringLiteral("ws://example.invalid/other"), {{"x", "from other"}});
+    const quint64 chat = record(store, QStringLiteral("ws://example.invalid/chat"), {{"hi", "hello"}, {"more", "done"}});
     store.flush();
     MockServerDialog dialog(&store);
-    auto *connection = dialog.findChild<QComboBox *>(QStringLiteral("mockConnection"));
+    auto *connections = dialog.findChild<QListWidget *>(QStringLiteral("mockConnections"));
     auto *listen = dialog.findChild<QLineEdit *>(QStringLiteral("mockListen"));
-    QVERIFY(connection && listen);
-    connection->setCurrentIndex(connection->findData(id));
+    auto *matchPath = dialog.findChild<QCheckBox *>(QStringLiteral("mockMatchPath"));
+    QVERIFY(connections && listen && matchPath);
+    QCOMPARE(connections->count(), 2);
     listen->setText(QStringLiteral("nonsense"));
     QVERIFY(!dialog.start());
     QVERIFY(dialog.statusLabel()->text().contains(QStringLiteral("127.0.0.1:8080")));
     listen->setText(QStringLiteral("127.0.0.1:0"));
+    matchPath->setChecked(true);
     QSignalSpy listening(&dialog, &MockServerDialog::listeningChanged);
     QVERIFY(dialog.start());
     QVERIFY(!dialog.start()); // already starting
     QTRY_COMPARE_WITH_TIMEOUT(listening.size(), 1, 5000);
     QVERIFY(dialog.port() != 0);
     QCOMPARE(dialog.statusLabel()->text(), QStringLiteral("listening on 127.0.0.1:%1").arg(dialog.port()));
+    QVERIFY(dialog.log()->toPlainText().contains(QStringLiteral("#%1").arg(chat)));
+    QVERIFY(dialog.log()->toPlainText().contains(QStringLiteral("#%1").arg(other)));
 
-    endpoints::WsClient client;
-    QList<QByteArray> received;
-    QSignalSpy connected(&client, &endpoints::WsClient::connected);
-    connect(&client, &endpoints::WsClient::messageReceived, this,
-            [&received](quint8, const QByteArray &data) { received.append(data); });
-    endpoints::ClientOptions options;
-    options.url = QUrl(QStringLiteral("ws://127.0.0.1:%1/chat").arg(dialog.port()));
-    client.open(options);
-    QVERIFY(connected.wait(5000));
-    client.sendText(QStringLiteral("hi"));
-    QTRY_COMPARE_WITH_TIMEOUT(received, QList<QByteArray>{"hello"}, 5000);
-    client.sendText(QStringLiteral("bogus"));
+    struct Client
+    {
+        endpoints::WsClient ws;
+        QList<QByteArray> received;
+        int closeCode = -1;
+    };
+    auto open = [this, &dialog](Client &c, const QString &path) {
+        connect(&c.ws, &endpoints::WsClient::messageReceived, this,
+                [&c](quint8, const QByteArray &data) { c.received.append(data); });
+        connect(&c.ws, &endpoints::WsClient::closeReceived, this, [&c](int code, const QString &) { c.closeCode = code; });
+        endpoints::ClientOptions options;
+        options.url = QUrl(QStringLiteral("ws://127.0.0.1:%1%2").arg(dialog.port()).arg(path));
+        QSignalSpy connected(&c.ws, &endpoints::WsClient::connected);
+        c.ws.open(options);
+        return connected.wait(5000);
+    };
+    // Each path gets its own recording.
+    Client a;
+    QVERIFY(open(a, QStringLiteral("/chat")));
+    a.ws.sendText(QStringLiteral("hi"));
+    QTRY_COMPARE_WITH_TIMEOUT(a.received, QList<QByteArray>{"hello"}, 5000);
+    a.ws.sendText(QStringLiteral("bogus"));
     QTRY_VERIFY_WITH_TIMEOUT(dialog.log()->toPlainText().contains(QStringLiteral("unexpected client message #1")), 5000);
     QVERIFY(dialog.log()->toPlainText().contains(QStringLiteral("bogus")));
-    client.abort();
+    Client b;
+    QVERIFY(open(b, QStringLiteral("/other")));
+    b.ws.sendText(QStringLiteral("x"));
+    QTRY_COMPARE_WITH_TIMEOUT(b.received, QList<QByteArray>{"from other"}, 5000);
+    // A path no recording has is refused.
+    Client c;
+    QVERIFY(open(c, QStringLiteral("/nowhere")));
+    QTRY_COMPARE_WITH_TIMEOUT(c.closeCode, 1008, 5000);
+    a.ws.abort();
+    b.ws.abort();
+    c.ws.abort();
+    if (qEnvironmentVariableIsSet("WSLENS_SCREENSHOT_DIR")) {
+        QTest::qWait(100);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        dialog.grab().save(qEnvironmentVariable("WSLENS_SCREENSHOT_DIR") + QStringLiteral("/mock-server.png"));
+    }
 
     dialog.findChild<QPushButton *>(QStringLiteral("mockStop"))->click();
     QVERIFY(!dialog.isListening());
     QCOMPARE(dialog.statusLabel()->text(), QStringLiteral("Not running"));
+    dialog.detachSession();
+    QVERIFY(!dialog.start());
 }
 
 void tst_Replay::mainWindowTools()

@@ -6,7 +6,9 @@
 #include "replay/recording.h"
 #include "store/capturestore.h"
 
+#include <QCheckBox>
 #include <QComboBox>
+#include <QListWidget>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -49,7 +51,8 @@ bool parseListen(const QString &text, QHostAddress *address, quint16 *port)
 MockServerDialog::MockServerDialog(CaptureStore *store, QWidget *parent)
     : QDialog(parent)
     , m_store(store)
-    , m_connection(new QComboBox(this))
+    , m_connection(new QListWidget(this))
+    , m_matchPath(new QCheckBox(tr("Close clients whose path no recording has (1008)"), this))
     , m_listen(new QLineEdit(this))
     , m_timing(new QComboBox(this))
     , m_speed(new QDoubleSpinBox(this))
@@ -61,7 +64,9 @@ MockServerDialog::MockServerDialog(CaptureStore *store, QWidget *parent)
     setObjectName(QStringLiteral("mockServerDialog"));
     setWindowTitle(tr("Mock server"));
     resize(620, 420);
-    m_connection->setObjectName(QStringLiteral("mockConnection"));
+    m_connection->setObjectName(QStringLiteral("mockConnections"));
+    m_matchPath->setObjectName(QStringLiteral("mockMatchPath"));
+    m_connection->setMaximumHeight(120);
     m_listen->setObjectName(QStringLiteral("mockListen"));
     m_timing->setObjectName(QStringLiteral("mockTiming"));
     m_start->setObjectName(QStringLiteral("mockStart"));
@@ -76,9 +81,14 @@ MockServerDialog::MockServerDialog(CaptureStore *store, QWidget *parent)
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     const QList<ConnectionInfo> all = m_store ? m_store->connections() : QList<ConnectionInfo>();
-    for (const ConnectionInfo &c : all)
-        if (c.mode != ConnectionMode::Replay)
-            m_connection->addItem(QStringLiteral("#%1  %2").arg(c.id).arg(c.url), c.id);
+    for (const ConnectionInfo &c : all) {
+        if (c.mode != ConnectionMode::Replay) {
+            auto *item = new QListWidgetItem(QStringLiteral("#%1  %2").arg(c.id).arg(c.url), m_connection);
+            item->setData(Qt::UserRole, c.id);
+            item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+            item->setCheckState(Qt::Checked);
+        }
+    }
     m_listen->setText(QSettings().value(QStringLiteral("mock/listen"), QStringLiteral("127.0.0.1:0")).toString());
     m_listen->setToolTip(tr("host:port; port 0 lets the system choose a free one"));
     m_timing->addItem(tr("As fast as possible"), int(replay::Timing::Asap));
@@ -92,6 +102,7 @@ MockServerDialog::MockServerDialog(CaptureStore *store, QWidget *parent)
     timingRow->addWidget(m_speed);
     auto *form = new QFormLayout;
     form->addRow(tr("Answer from:"), m_connection);
+    form->addRow(QString(), m_matchPath);
     form->addRow(tr("Listen on:"), m_listen);
     form->addRow(tr("Timing:"), timingRow);
     auto *buttons = new QHBoxLayout;
@@ -101,9 +112,12 @@ MockServerDialog::MockServerDialog(CaptureStore *store, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addLayout(buttons);
-    layout->addWidget(new QLabel(tr("Each client is answered from the start of the recording: the server messages recorded "
-                                    "before the first client message, then after each client message the ones that followed it. "
-                                    "Unexpected client messages are listed here."), this));
+    auto *help = new QLabel(tr("Each client is answered from one checked recording: the next one with the path and query it "
+                               "asked for, else with its path, else the next of all (unless closed above). It gets the server "
+                               "messages recorded before the first client message, then after each client message the ones "
+                               "that followed it. Unexpected client messages are listed here."), this);
+    help->setWordWrap(true);
+    layout->addWidget(help);
     layout->addWidget(m_log, 1);
 
     connect(m_start, &QPushButton::clicked, this, [this] { start(); });
@@ -116,6 +130,15 @@ MockServerDialog::~MockServerDialog()
     if (m_loader)
         m_loader->wait(); // it reads the store
     m_server.reset(); // joins the server thread before the callbacks' target goes
+}
+
+QList<quint64> MockServerDialog::checkedConnections() const
+{
+    QList<quint64> ids;
+    for (int i = 0; i < m_connection->count(); ++i)
+        if (m_connection->item(i)->checkState() == Qt::Checked)
+            ids.append(m_connection->item(i)->data(Qt::UserRole).toULongLong());
+    return ids;
 }
 
 void MockServerDialog::detachSession()
@@ -151,8 +174,9 @@ bool MockServerDialog::start()
         m_status->setText(tr("The listen address must look like 127.0.0.1:8080."));
         return false;
     }
-    if (m_connection->currentIndex() < 0) {
-        m_status->setText(tr("The session has no connection to answer from."));
+    const QList<quint64> ids = checkedConnections();
+    if (ids.isEmpty()) {
+        m_status->setText(tr("Check at least one recorded connection to answer from."));
         return false;
     }
     // The recording is read on a worker thread (a big session's index is
@@ -160,16 +184,15 @@ bool MockServerDialog::start()
     m_loading = true;
     updateUi();
     m_status->setText(tr("Reading the recording…"));
-    const quint64 id = m_connection->currentData().toULongLong();
     const QPointer<CaptureStore> store = m_store;
     const QPointer<MockServerDialog> self(this);
-    QThread *thread = QThread::create([store, id, self, address, port] {
+    QThread *thread = QThread::create([store, ids, self, address, port] {
         QList<replay::RecordedConnection> recordings;
         QString error = QStringLiteral("the session was closed");
-        const bool ok = store && replay::loadRecordings(*store, {id}, &recordings, &error);
+        const bool ok = store && replay::loadRecordings(*store, ids, &recordings, &error);
         QMetaObject::invokeMethod(qApp, [self, ok, recordings, error, address, port] {
             if (self)
-                self->listenWith(ok ? recordings.constFirst() : replay::RecordedConnection(), ok ? QString() : error, address, port);
+                self->listenWith(recordings, ok ? QString() : error, address, port);
         }, Qt::QueuedConnection);
     });
     connect(thread, &QThread::finished, thread, &QObject::deleteLater);
@@ -178,7 +201,7 @@ bool MockServerDialog::start()
     return true;
 }
 
-void MockServerDialog::listenWith(const replay::RecordedConnection &recording, const QString &loadError,
+void MockServerDialog::listenWith(const QList<replay::RecordedConnection> &recordings, const QString &loadError,
                                   const QHostAddress &address, quint16 port)
 {
     m_loading = false;
@@ -190,7 +213,14 @@ void MockServerDialog::listenWith(const replay::RecordedConnection &recording, c
     replay::MockOptions mock;
     mock.timing = replay::Timing(m_timing->currentData().toInt());
     mock.speed = m_speed->value();
+    mock.matchPath = m_matchPath->isChecked();
     const QPointer<MockServerDialog> self(this);
+    mock.notice = [self](const QString &line) {
+        QMetaObject::invokeMethod(self, [self, line] {
+            if (self)
+                self->appendLog(line);
+        }, Qt::QueuedConnection);
+    };
     mock.unexpected = [self](int index, const replay::ComparedMessage &expected, const replay::ComparedMessage &received) {
         const QString line = replay::describeUnexpected(index, expected, received);
         QMetaObject::invokeMethod(self, [self, line] {
@@ -201,7 +231,7 @@ void MockServerDialog::listenWith(const replay::RecordedConnection &recording, c
     endpoints::ServerOptions options;
     options.address = address;
     options.port = port;
-    options.behaviour = replay::makeMockFactory(recording, mock);
+    options.behaviour = replay::makeMockFactory(recordings, mock);
     auto server = std::make_unique<endpoints::WsServer>();
     QString error;
     if (!server->listen(options, &error)) {
@@ -211,8 +241,10 @@ void MockServerDialog::listenWith(const replay::RecordedConnection &recording, c
     }
     m_server = std::move(server);
     QSettings().setValue(QStringLiteral("mock/listen"), m_listen->text().trimmed());
-    appendLog(tr("Answering from connection #%1 (%n message(s) recorded)", nullptr, int(recording.messages.size()))
-                  .arg(recording.info.id));
+    for (const replay::RecordedConnection &r : recordings)
+        appendLog(tr("Answering %1 from connection #%2 (%n message(s) recorded)", nullptr, int(r.messages.size()))
+                      .arg(QString::fromLatin1(replay::recordedTarget(r.info)))
+                      .arg(r.info.id));
     updateUi();
     emit listeningChanged(true);
 }
@@ -231,6 +263,7 @@ void MockServerDialog::updateUi()
 {
     const bool on = isListening();
     m_start->setEnabled(!on && !m_loading && m_connection->count() > 0);
+    m_matchPath->setEnabled(!on);
     m_stop->setEnabled(on);
     m_connection->setEnabled(!on);
     m_listen->setEnabled(!on);

@@ -1,12 +1,15 @@
 #pragma once
 
-// Tools → Mock Server from This Session…: answers WebSocket clients from a
-// recorded connection (core/replay's mock server behaviour on our WsServer):
-// pick the connection, the listen address and the timing, Start; the dialog
-// shows "listening on HOST:PORT", each client that connects and every
-// unexpected client message; Stop (or closing the dialog) ends it.
+// Tools → Mock Server from This Session…: answers WebSocket clients from
+// recorded connections (core/replay's mock server behaviour on our WsServer;
+// each client gets the recording with its path, see replay/mockserver.h):
+// check the connections, the listen address, the timing, whether unknown
+// paths are refused; Start; the dialog shows "listening on HOST:PORT", which
+// recording answers each client and every unexpected client message; Stop
+// (or closing the dialog) ends it.
 
 #include <QDialog>
+#include <QList>
 #include <QPointer>
 
 #include <memory>
@@ -14,7 +17,9 @@
 class QHostAddress;
 class QThread;
 
+class QCheckBox;
 class QComboBox;
+class QListWidget;
 class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
@@ -60,8 +65,9 @@ Q_SIGNALS:
     void listeningChanged(bool listening);
 
 private:
-    void listenWith(const replay::RecordedConnection &recording, const QString &loadError, const QHostAddress &address,
-                    quint16 port);
+    void listenWith(const QList<replay::RecordedConnection> &recordings, const QString &loadError,
+                    const QHostAddress &address, quint16 port);
+    QList<quint64> checkedConnections() const;
     void appendLog(const QString &line);
     void updateUi();
 
@@ -69,7 +75,8 @@ private:
     std::unique_ptr<endpoints::WsServer> m_server;
     QPointer<QThread> m_loader;
     bool m_loading = false;
-    QComboBox *m_connection;
+    QListWidget *m_connection;
+    QCheckBox *m_matchPath;
     QLineEdit *m_listen;
     QComboBox *m_timing;
     QDoubleSpinBox *m_speed;
