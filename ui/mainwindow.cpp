@@ -10,6 +10,7 @@
 #include "store/har.h"
 #include "detail/formatting.h"
 #include "detail/framedetailview.h"
+#include "intercept/interceptor.h"
 #include "filter/filterrunner.h"
 #include "models/connectionmodel.h"
 #include "models/timelinemodel.h"
@@ -97,6 +98,7 @@ MainWindow::MainWindow(QWidget *parent)
     createMenus();
     createCentral();
     createDocks();
+    createIntercept();
     createRelayBar();
     createStatusBar();
     setCapture(nullptr);
@@ -115,6 +117,8 @@ MainWindow::~MainWindow()
     m_demo->stop();
     m_relay->stop();
     m_composer->dropConnection();
+    if (m_mock)
+        m_mock->detachSession(); // stops a mock server capturing into m_owned
     if (m_loadCancel)
         m_loadCancel->store(true);
     for (const QPointer<QThread> &t : std::as_const(m_workers))

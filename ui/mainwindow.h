@@ -29,6 +29,7 @@ class EmptyState;
 class FilterBar;
 class FilterRunner;
 class FrameDetailView;
+class InterceptPanel;
 class DemoRunner;
 class MemoryCapture;
 class MockServerDialog;
@@ -56,6 +57,8 @@ public:
     CaptureSink *liveSink();
     bool isLoading() const { return m_loading; }
     DemoRunner *demo() const { return m_demo; }
+    intercept::Interceptor *interceptor() const { return m_interceptor.get(); }
+    InterceptPanel *interceptPanel() const { return m_interceptPanel; }
     ComposerPanel *composer() const { return m_composer; }
 
     TimelineModel *timelineModel() const { return m_timelineModel; }
@@ -96,6 +99,10 @@ private:
     void saveLayout() const;
     void showAbout();
     void showShortcuts();
+
+    // Intercept dock and menu (mainwindowintercept.cpp)
+    void createIntercept();
+    QString connectionLabel(quint64 id) const;
 
     // Tools menu (mainwindowtools.cpp)
     void createToolsMenu();
@@ -143,6 +150,9 @@ private:
     ConnectionModel *m_connectionModel = nullptr;
     std::unique_ptr<FilterRunner> m_filterRunner;
     RelayControl *m_relay = nullptr;
+    std::unique_ptr<intercept::Interceptor> m_interceptor; // outlives the relay's runs
+    InterceptPanel *m_interceptPanel = nullptr;
+    QDockWidget *m_interceptDock = nullptr;
 
     QStackedWidget *m_stack = nullptr;
     EmptyState *m_empty = nullptr;

@@ -75,8 +75,9 @@ void TestMainWindow::hasTopLevelMenus()
     const auto actions = window.menuBar()->actions();
     for (const QAction *a : actions)
         titles << a->text().remove(QLatin1Char('&'));
-    QCOMPARE(titles, (QStringList{QStringLiteral("File"), QStringLiteral("Capture"),
-                                  QStringLiteral("View"), QStringLiteral("Help")}));
+    QCOMPARE(titles, (QStringList{QStringLiteral("File"), QStringLiteral("Edit"), QStringLiteral("Capture"),
+                                  QStringLiteral("Intercept"), QStringLiteral("View"), QStringLiteral("Tools"),
+                                  QStringLiteral("Help")}));
 }
 
 void TestMainWindow::emptyStateShowsProxySettings()

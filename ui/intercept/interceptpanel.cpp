@@ -35,8 +35,8 @@ InterceptPanel::InterceptPanel(intercept::Interceptor *interceptor, QWidget *par
     m_toggle->setToolTip(QStringLiteral("Apply the intercept rules (Ctrl+I). Off: rules are ignored and held messages go on."));
     m_forward = new QAction(QStringLiteral("&Forward"), this);
     m_forward->setObjectName(QStringLiteral("interceptForward"));
-    m_forward->setShortcuts({QKeySequence(Qt::Key_F8), QKeySequence(Qt::CTRL | Qt::Key_Return)});
-    m_forward->setToolTip(QStringLiteral("Send the selected held message on, with your edits (F8 or Ctrl+Enter)"));
+    m_forward->setShortcut(QKeySequence(Qt::Key_F8));
+    m_forward->setToolTip(QStringLiteral("Send the selected held message on, with your edits (F8)"));
     m_drop = new QAction(QStringLiteral("&Drop"), this);
     m_drop->setObjectName(QStringLiteral("interceptDrop"));
     m_drop->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F8));
@@ -47,8 +47,8 @@ InterceptPanel::InterceptPanel(intercept::Interceptor *interceptor, QWidget *par
     m_forwardAll->setToolTip(QStringLiteral("Send every held message on unchanged (Ctrl+F8)"));
     m_rules = new QAction(QStringLiteral("&Rules…"), this);
     m_rules->setObjectName(QStringLiteral("interceptRules"));
-    m_rules->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
-    m_rules->setToolTip(QStringLiteral("Breakpoint, replace and drop rules (Ctrl+Shift+R)"));
+    m_rules->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I));
+    m_rules->setToolTip(QStringLiteral("Breakpoint, replace and drop rules (Ctrl+Shift+I)"));
     m_inject = new QAction(QStringLiteral("In&ject message…"), this);
     m_inject->setObjectName(QStringLiteral("interceptInject"));
     m_inject->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_J));
@@ -180,7 +180,7 @@ void InterceptPanel::updateState()
     if (!m_interceptor->isEnabled())
         text = QStringLiteral("Intercept is off: messages pass unchanged.");
     else if (rules == 0)
-        text = QStringLiteral("No rules yet: add a breakpoint in Rules… (Ctrl+Shift+R) to hold messages.");
+        text = QStringLiteral("No rules yet: add a breakpoint in Rules… (Ctrl+Shift+I) to hold messages.");
     else
         text = tr("%n rule(s) active.", nullptr, rules);
     if (held > 0)

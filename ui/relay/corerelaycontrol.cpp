@@ -44,6 +44,7 @@ public:
         setState(State::Starting);
         m_relay->setConfig(config);
         m_relay->setCaptureSink(sink);
+        m_relay->setInterceptor(m_interceptor);
         if (m_relay->start())
             setState(State::Running, m_relay->listenPort());
         else
@@ -60,9 +61,11 @@ public:
     }
 
     int activeConnections() const override { return m_relay->activeConnections(); }
+    void setInterceptor(intercept::Interceptor *interceptor) override { m_interceptor = interceptor; }
 
 private:
     relay::Relay *m_relay;
+    intercept::Interceptor *m_interceptor = nullptr;
 };
 
 } // namespace

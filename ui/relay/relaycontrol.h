@@ -5,6 +5,10 @@
 #include <QObject>
 #include <QString>
 
+namespace wslens::intercept {
+class Interceptor;
+}
+
 namespace wslens::ui {
 
 // What the relay controls in the window configure.
@@ -41,6 +45,8 @@ public:
     virtual void start(const RelaySettings &settings, CaptureSink *sink) = 0;
     virtual void stop() = 0;
     virtual int activeConnections() const { return 0; }
+    // Rules, breakpoints and injection for the next start() (not owned; null: none).
+    virtual void setInterceptor(intercept::Interceptor *interceptor) { Q_UNUSED(interceptor); }
 
     State state() const { return m_state; }
     quint16 boundPort() const { return m_port; }
