@@ -22,6 +22,7 @@
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <future>
 #include <cstring>
 #include <mutex>
 #include <string>
@@ -762,29 +763,53 @@ quint64 CaptureStore::scanPayloads(quint64 from, quint64 to, const PayloadFn &fn
         path = d->path;
     }
     const quint64 span = d->index.at(to - 1).offset - d->index.at(from).offset;
-    store::ChunkReader reader;
-    if (path.isEmpty() || !reader.open(path, span >= store::ChunkReader::kDirectMinBytes))
+    const bool big = span >= store::ChunkReader::kDirectMinBytes;
+    // Two readers: while the rows of one block are handed to fn, the next
+    // block is read on another thread (O_DIRECT reads have no read-ahead).
+    store::ChunkReader readers[2];
+    if (path.isEmpty() || !readers[0].open(path, big) || (big && !readers[1].open(path, big)))
         return from;
+
+    struct Block
+    {
+        quint64 firstRow = 0, endRow = 0, start = 0, end = 0;
+        const char *data = nullptr;
+    };
+    // The rows whose records fit in one block from row's record on.
+    auto plan = [this, to](quint64 row) {
+        Block b;
+        b.firstRow = row;
+        b.start = d->index.at(row).offset;
+        b.end = b.start + d->index.at(row).recordSize;
+        b.endRow = row + 1;
+        for (; b.endRow < to; ++b.endRow) {
+            const IndexEntry &e = d->index.at(b.endRow);
+            if (e.offset + e.recordSize - b.start > kScanChunkBytes)
+                break;
+            b.end = e.offset + e.recordSize;
+        }
+        return b;
+    };
+    auto load = [&readers](Block b, int which) {
+        b.data = readers[which].read(b.start, size_t(b.end - b.start));
+        return b;
+    };
+
+    int current = 0;
+    Block block = load(plan(from), current);
+    std::future<Block> ahead;
     quint64 row = from;
     while (row < to) {
-        // The rows whose records fit in one block from this row's record on.
-        const quint64 start = d->index.at(row).offset;
-        quint64 end = start + d->index.at(row).recordSize;
-        quint64 last = row + 1;
-        for (; last < to; ++last) {
-            const IndexEntry &e = d->index.at(last);
-            if (e.offset + e.recordSize - start > kScanChunkBytes)
-                break;
-            end = e.offset + e.recordSize;
-        }
-        const char *block = reader.read(start, size_t(end - start));
-        if (!block)
+        if (!block.data)
             return row;
-        for (; row < last; ++row) {
+        if (big && block.endRow < to)
+            ahead = std::async(std::launch::async, load, plan(block.endRow), 1 - current);
+        // (returning early below waits for the read ahead: the future's destructor blocks)
+        for (; row < block.endRow; ++row) {
             if (cancel && (row & 4095) == 0 && cancel->load(std::memory_order_relaxed))
                 return row;
             const IndexEntry &e = d->index.at(row);
-            const char *rec = block + (e.offset - start);
+            const char *rec = block.data + (e.offset - block.start);
             const quint32 body = qFromLittleEndian<quint32>(rec);
             session::FrameFixed fx;
             if (body + quint64(session::kRecordOverhead) != e.recordSize || quint8(rec[4]) != session::RecordFrame
@@ -798,6 +823,14 @@ quint64 CaptureStore::scanPayloads(quint64 from, quint64 to, const PayloadFn &fn
             }
             if (!fn(row, QByteArrayView(bytes, qsizetype(size))))
                 return row + 1;
+        }
+        if (row >= to)
+            break;
+        if (ahead.valid()) {
+            block = ahead.get();
+            current = 1 - current;
+        } else {
+            block = load(plan(row), current);
         }
     }
     return to;

@@ -70,8 +70,9 @@ bool ChunkReader::reserve(size_t bytes)
 {
     if (m_buf.capacity() >= bytes)
         return true;
+    // Grow with room to spare: every new mapping faults in fresh pages.
     try {
-        m_buf = LargeBuffer(bytes);
+        m_buf = LargeBuffer(qMax(bytes + kAlign, 2 * m_buf.capacity()));
     } catch (const std::bad_alloc &) {
         return false;
     }

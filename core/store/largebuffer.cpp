@@ -57,6 +57,11 @@ void *allocateLarge(size_t bytes)
 #endif
 }
 
+size_t largeAllocationSize(size_t bytes)
+{
+    return roundUp(bytes ? bytes : 1);
+}
+
 void freeLarge(void *p, size_t bytes)
 {
     if (!p)

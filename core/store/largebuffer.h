@@ -18,13 +18,20 @@ constexpr size_t kLargePageBytes = size_t(2) << 20;
 void *allocateLarge(size_t bytes);
 // Releases what allocateLarge(bytes) returned (the same bytes).
 void freeLarge(void *p, size_t bytes);
+// What allocateLarge(bytes) really maps (bytes rounded up to its page size).
+size_t largeAllocationSize(size_t bytes);
 
 // Owns one such buffer; move-only.
 class LargeBuffer
 {
 public:
     LargeBuffer() = default;
-    explicit LargeBuffer(size_t capacity) : m_data(static_cast<char *>(allocateLarge(capacity))), m_capacity(capacity) { }
+    // capacity() is at least the requested size: the whole mapping.
+    explicit LargeBuffer(size_t capacity)
+        : m_data(static_cast<char *>(allocateLarge(capacity)))
+        , m_capacity(largeAllocationSize(capacity))
+    {
+    }
     ~LargeBuffer() { freeLarge(m_data, m_capacity); }
     LargeBuffer(LargeBuffer &&o) noexcept : m_data(o.m_data), m_capacity(o.m_capacity), m_size(o.m_size)
     {

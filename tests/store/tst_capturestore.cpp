@@ -334,8 +334,11 @@ void tst_CaptureStore::appendsAfterCloseAreDropped()
 void tst_CaptureStore::scanPayloads_data()
 {
     QTest::addColumn<bool>("reopen");
-    QTest::newRow("live capture") << false;
-    QTest::newRow("opened file") << true;
+    QTest::addColumn<int>("bigFrames"); // 70 kB frames: 520 make the scan read O_DIRECT with read-ahead
+    QTest::newRow("live capture") << false << 180;
+    QTest::newRow("opened file") << true << 180;
+    QTest::newRow("live, over 32 MiB") << false << 520;
+    QTest::newRow("opened, over 32 MiB") << true << 520;
 }
 
 // The bulk read hands every row's search bytes (message, else payload) in
@@ -344,6 +347,7 @@ void tst_CaptureStore::scanPayloads_data()
 void tst_CaptureStore::scanPayloads()
 {
     QFETCH(bool, reopen);
+    QFETCH(int, bigFrames);
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("scan.wslens"));
     std::vector<QByteArray> expected;
@@ -358,8 +362,8 @@ void tst_CaptureStore::scanPayloads()
         }
         live->openConnection(sampleConnection(3 + round)); // a record between frames
     }
-    // ~12 MiB of big frames: more than one scan block (8 MiB)
-    for (int i = 0; i < 180; ++i) {
+    // 12 or 36 MiB of big frames: more than one scan block (8 MiB)
+    for (int i = 0; i < bigFrames; ++i) {
         FrameRecord f = sampleFrame(c1, quint64(i));
         f.payload = QByteArray(70000, char('a' + i % 26)) + QByteArray::number(i);
         f.message = i % 2 ? f.payload : QByteArray();
