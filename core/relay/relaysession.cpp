@@ -22,6 +22,7 @@ namespace {
 
 constexpr qint64 kMaxChunk = qint64(1) << 20;
 
+
 QString endpointString(const QHostAddress &address, quint16 port)
 {
     QHostAddress a = address;
@@ -411,6 +412,7 @@ void RelaySession::connectUpstream(const QByteArray &host, quint16 port)
     m_timer.start(cfg.connectTimeoutMs);
     if (m_upTls) {
         setUpUpstreamSocket();
+        m_upstream->setReadBufferSize(cfg.tlsReadBufferSize);
         m_upstream->connectToHostEncrypted(QString::fromLatin1(host), port, QString::fromLatin1(m_upPeerName));
     } else {
         m_upstream->connectToHost(QString::fromLatin1(host), port);
@@ -789,6 +791,7 @@ void RelaySession::startClientTls(const QByteArray &serverName)
         return;
     }
     m_client->setSslConfiguration(config);
+    m_client->setReadBufferSize(m_ctx->config.tlsReadBufferSize);
     m_clientTls = true;
     m_clientState = ClientState::TlsHandshake;
     if (!m_timer.isActive())
@@ -831,6 +834,7 @@ void RelaySession::startUpstreamTls()
     }
     m_upState = UpstreamState::Connecting;
     setUpUpstreamSocket();
+    m_upstream->setReadBufferSize(m_ctx->config.tlsReadBufferSize);
     m_upstream->startClientEncryption();
 }
 
