@@ -22,7 +22,6 @@ namespace {
 
 constexpr qint64 kMaxChunk = qint64(1) << 20;
 
-
 QString endpointString(const QHostAddress &address, quint16 port)
 {
     QHostAddress a = address;
