@@ -88,6 +88,7 @@ void MainWindow::openMockServer()
         return;
     }
     m_mock = new MockServerDialog(capture->store(), this);
+    m_mock->setCaptureProvider([this] { return liveSink(); });
     m_mock->setAttribute(Qt::WA_DeleteOnClose);
     m_mock->show();
 }

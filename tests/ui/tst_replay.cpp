@@ -545,7 +545,35 @@ void tst_Replay::mainWindowTools()
     QTRY_COMPARE(window.connectionModel()->rowCount(), 2);
     QTRY_COMPARE(window.connectionModel()->index(1, ConnectionModel::ModeColumn).data().toString(),
                  QStringLiteral("replay of #%1").arg(id));
+
+    // The mock server captures its connections into the live capture (made
+    // now, like for the relay: the window switches to it).
+    window.action(QStringLiteral("actionMockServer"))->trigger();
+    auto *mock = window.findChild<MockServerDialog *>();
+    QVERIFY(mock);
+    QVERIFY(mock->findChild<QCheckBox *>(QStringLiteral("mockCapture"))->isChecked());
+    mock->findChild<QLineEdit *>(QStringLiteral("mockListen"))->setText(QStringLiteral("127.0.0.1:0"));
+    QSignalSpy listening(mock, &MockServerDialog::listeningChanged);
+    QVERIFY(mock->start());
+    QTRY_COMPARE_WITH_TIMEOUT(listening.size(), 1, 5000);
+    QVERIFY(window.capture() != &capture);
+    endpoints::WsClient client;
+    QList<QByteArray> received;
+    connect(&client, &endpoints::WsClient::messageReceived, this,
+            [&received](quint8, const QByteArray &data) { received.append(data); });
+    endpoints::ClientOptions options;
+    options.url = QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(mock->port()));
+    QSignalSpy connected(&client, &endpoints::WsClient::connected);
+    client.open(options);
+    QVERIFY(connected.wait(5000));
+    client.sendText(QStringLiteral("a"));
+    QTRY_COMPARE_WITH_TIMEOUT(received, QList<QByteArray>{"a"}, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(window.connectionModel()->rowCount(), 1, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(window.capture()->frameCount() >= 2, 5000);
+    client.abort();
+    // Replacing the capture stops a mock server that records into it.
     window.setCapture(nullptr);
+    QVERIFY(!mock->isListening());
 }
 
 void tst_Replay::cleanupTestCase()

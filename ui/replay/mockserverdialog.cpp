@@ -53,6 +53,7 @@ MockServerDialog::MockServerDialog(CaptureStore *store, QWidget *parent)
     , m_store(store)
     , m_connection(new QListWidget(this))
     , m_matchPath(new QCheckBox(tr("Close clients whose path no recording has (1008)"), this))
+    , m_captureBox(new QCheckBox(tr("Capture its connections into the live session"), this))
     , m_listen(new QLineEdit(this))
     , m_timing(new QComboBox(this))
     , m_speed(new QDoubleSpinBox(this))
@@ -66,6 +67,9 @@ MockServerDialog::MockServerDialog(CaptureStore *store, QWidget *parent)
     resize(620, 420);
     m_connection->setObjectName(QStringLiteral("mockConnections"));
     m_matchPath->setObjectName(QStringLiteral("mockMatchPath"));
+    m_captureBox->setObjectName(QStringLiteral("mockCapture"));
+    m_captureBox->setChecked(true);
+    m_captureBox->setVisible(false); // until there is a capture provider
     m_connection->setMaximumHeight(120);
     m_listen->setObjectName(QStringLiteral("mockListen"));
     m_timing->setObjectName(QStringLiteral("mockTiming"));
@@ -103,6 +107,7 @@ MockServerDialog::MockServerDialog(CaptureStore *store, QWidget *parent)
     auto *form = new QFormLayout;
     form->addRow(tr("Answer from:"), m_connection);
     form->addRow(QString(), m_matchPath);
+    form->addRow(QString(), m_captureBox);
     form->addRow(tr("Listen on:"), m_listen);
     form->addRow(tr("Timing:"), timingRow);
     auto *buttons = new QHBoxLayout;
@@ -141,12 +146,22 @@ QList<quint64> MockServerDialog::checkedConnections() const
     return ids;
 }
 
+void MockServerDialog::setCaptureProvider(std::function<CaptureSink *()> provider)
+{
+    m_captureProvider = std::move(provider);
+    m_captureBox->setVisible(bool(m_captureProvider));
+}
+
 void MockServerDialog::detachSession()
 {
     if (m_loader)
         m_loader->wait();
     m_store = nullptr;
-    m_connection->clear();
+    if (m_server && m_capturing) {
+        stop(); // its sink is going away
+        appendLog(tr("The capture was replaced; the mock server stopped."));
+    }
+    m_status->setText(tr("The session was closed; open the mock server again from the new one."));
     updateUi();
 }
 
@@ -232,6 +247,8 @@ void MockServerDialog::listenWith(const QList<replay::RecordedConnection> &recor
     options.address = address;
     options.port = port;
     options.behaviour = replay::makeMockFactory(recordings, mock);
+    // May switch the window to a (new) live capture: the recordings are copies already.
+    options.capture = m_captureProvider && m_captureBox->isChecked() ? m_captureProvider() : nullptr;
     auto server = std::make_unique<endpoints::WsServer>();
     QString error;
     if (!server->listen(options, &error)) {
@@ -240,6 +257,7 @@ void MockServerDialog::listenWith(const QList<replay::RecordedConnection> &recor
         return;
     }
     m_server = std::move(server);
+    m_capturing = options.capture != nullptr;
     QSettings().setValue(QStringLiteral("mock/listen"), m_listen->text().trimmed());
     for (const replay::RecordedConnection &r : recordings)
         appendLog(tr("Answering %1 from connection #%2 (%n message(s) recorded)", nullptr, int(r.messages.size()))
@@ -262,8 +280,9 @@ void MockServerDialog::stop()
 void MockServerDialog::updateUi()
 {
     const bool on = isListening();
-    m_start->setEnabled(!on && !m_loading && m_connection->count() > 0);
+    m_start->setEnabled(!on && !m_loading && m_store && m_connection->count() > 0);
     m_matchPath->setEnabled(!on);
+    m_captureBox->setEnabled(!on);
     m_stop->setEnabled(on);
     m_connection->setEnabled(!on);
     m_listen->setEnabled(!on);

@@ -12,6 +12,7 @@
 #include <QList>
 #include <QPointer>
 
+#include <functional>
 #include <memory>
 
 class QHostAddress;
@@ -27,6 +28,7 @@ class QPlainTextEdit;
 class QPushButton;
 
 namespace wslens {
+class CaptureSink;
 class CaptureStore;
 namespace endpoints {
 class WsServer;
@@ -53,8 +55,12 @@ public:
     // False (with the reason shown) when the settings are wrong.
     bool start();
     void stop();
-    // The session is going away: waits for a recording being read, and
-    // forgets the session (a running server keeps answering from its copy).
+    // Where the server's connections are captured (asked when it starts; the
+    // "capture" box decides). Without a provider nothing is captured.
+    void setCaptureProvider(std::function<CaptureSink *()> provider);
+    // The session (or the capture) is going away: waits for a recording being
+    // read and forgets the session; a server capturing into the capture stops,
+    // any other keeps answering from its copy of the recordings.
     void detachSession();
     bool isListening() const;
     quint16 port() const;
@@ -77,6 +83,9 @@ private:
     bool m_loading = false;
     QListWidget *m_connection;
     QCheckBox *m_matchPath;
+    QCheckBox *m_captureBox;
+    std::function<CaptureSink *()> m_captureProvider;
+    bool m_capturing = false;
     QLineEdit *m_listen;
     QComboBox *m_timing;
     QDoubleSpinBox *m_speed;
