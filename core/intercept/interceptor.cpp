@@ -64,8 +64,10 @@ void Interceptor::broadcastSettings()
 {
     const std::shared_ptr<const RuleSet> rules = m_ruleSet;
     const bool enabled = m_enabled.load();
-    for (const auto &[id, c] : m_connections)
+    for (const auto &entry : m_connections) {
+        ConnectionIntercept *c = entry.second;
         QMetaObject::invokeMethod(c, [c, rules, enabled] { c->applySettings(rules, enabled); }, Qt::QueuedConnection);
+    }
 }
 
 QList<HeldMessage> Interceptor::heldMessages() const
@@ -108,8 +110,10 @@ bool Interceptor::drop(quint64 id)
 void Interceptor::forwardAll()
 {
     QMutexLocker lock(&m_mutex);
-    for (const auto &[id, c] : m_connections)
+    for (const auto &entry : m_connections) {
+        ConnectionIntercept *c = entry.second;
         QMetaObject::invokeMethod(c, [c] { c->applyForwardAll(); }, Qt::QueuedConnection);
+    }
 }
 
 bool Interceptor::inject(quint64 connectionId, Direction direction, const InterceptMessage &message)

@@ -60,7 +60,8 @@ public:
     // connection). Invalid rules: false and *error names the rule and field.
     bool setRules(const RuleList &rules, QString *error = nullptr);
     RuleList rules() const;
-    // The compiled rules in force, with their hit counters (hits(i)).
+    // The compiled rules in force, with their hit counters (hits(i)). The
+    // counters start from zero whenever setRules() replaces the rules.
     std::shared_ptr<const RuleSet> ruleSet() const;
     quint64 hitCount(int ruleIndex) const;
 
