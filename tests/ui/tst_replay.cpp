@@ -294,6 +294,13 @@ void tst_Replay::replayLiveSession()
     // Recorded headers the client does not build itself are shown for editing.
     QVERIFY(headers->findItems(QStringLiteral("X-Trace"), Qt::MatchExactly).size() == 1);
     QVERIFY(headers->findItems(QStringLiteral("Sec-WebSocket-Key"), Qt::MatchExactly).isEmpty());
+    // Edits can be taken back.
+    const int rows = headers->rowCount();
+    headers->removeRow(0);
+    dialog.findChild<QLineEdit *>(QStringLiteral("replayOrigin"))->setText(QStringLiteral("http://elsewhere"));
+    dialog.findChild<QPushButton *>(QStringLiteral("replayResetHeaders"))->click();
+    QCOMPARE(headers->rowCount(), rows);
+    QCOMPARE(dialog.findChild<QLineEdit *>(QStringLiteral("replayOrigin"))->text(), QString());
 
     QSignalSpy finished(&dialog, &ReplayDialog::runFinished);
     run->click();

@@ -134,6 +134,13 @@ QWidget *ReplayDialog::createSetupPage()
     m_headers->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 8);
     auto *addHeader = new QPushButton(tr("Add"), page);
     auto *removeHeader = new QPushButton(tr("Remove"), page);
+    auto *resetHeaders = new QPushButton(tr("Reset"), page);
+    resetHeaders->setObjectName(QStringLiteral("replayResetHeaders"));
+    resetHeaders->setToolTip(tr("Back to the recorded headers, Origin and subprotocols"));
+    connect(resetHeaders, &QPushButton::clicked, this, [this] {
+        m_handshakeFor = 0;
+        refreshHandshake();
+    });
     connect(addHeader, &QPushButton::clicked, this, [this] {
         const int row = m_headers->rowCount();
         m_headers->insertRow(row);
@@ -150,6 +157,7 @@ QWidget *ReplayDialog::createSetupPage()
     auto *headerButtons = new QVBoxLayout;
     headerButtons->addWidget(addHeader);
     headerButtons->addWidget(removeHeader);
+    headerButtons->addWidget(resetHeaders);
     headerButtons->addWidget(m_dropCookies);
     headerButtons->addStretch(1);
     auto *headerRow = new QHBoxLayout;
