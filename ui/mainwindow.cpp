@@ -11,6 +11,7 @@
 #include "detail/formatting.h"
 #include "detail/framedetailview.h"
 #include "intercept/interceptor.h"
+#include "relay/relaysettingsdialog.h"
 #include "filter/filterrunner.h"
 #include "models/connectionmodel.h"
 #include "models/timelinemodel.h"
@@ -172,6 +173,14 @@ void MainWindow::createActions()
 
     m_relayAction = make("actionRelay", tr("&Start Relay"), QKeySequence(Qt::CTRL | Qt::Key_R), [this] { toggleRelay(); });
     make("actionStopRelay", tr("S&top Relay"), QKeySequence(Qt::CTRL | Qt::Key_E), [this] { stopRelay(); });
+    make("actionRelaySettings", tr("Relay Se&ttings…"), QKeySequence(Qt::CTRL | Qt::Key_Comma), [this] {
+        RelaySettingsDialog dialog(RelayOptions::load(), this);
+        if (dialog.exec() == QDialog::Accepted) {
+            updateRelayUi();
+            if (m_relay->state() == RelayControl::State::Running)
+                statusBar()->showMessage(tr("Relay settings saved; they apply when the relay starts again."), 5000);
+        }
+    });
     make("actionDemo", tr("Run &Demo"), QKeySequence(Qt::CTRL | Qt::Key_D), [this] { startDemo(); });
     make("actionClear", tr("&Clear Capture"), QKeySequence(Qt::CTRL | Qt::Key_L), [this] { clearCapture(); });
     make("actionFind", tr("&Find…"), QKeySequence::Find, [this] { m_filterBar->focusSearch(); });
@@ -219,6 +228,7 @@ void MainWindow::createMenus()
     QMenu *capture = menuBar()->addMenu(tr("&Capture"));
     capture->addAction(m_relayAction);
     capture->addAction(action(QStringLiteral("actionStopRelay")));
+    capture->addAction(action(QStringLiteral("actionRelaySettings")));
     capture->addAction(action(QStringLiteral("actionDemo")));
     capture->addAction(action(QStringLiteral("actionClear")));
     capture->addSeparator();
@@ -753,6 +763,7 @@ RelaySettings MainWindow::relaySettingsFromUi() const
     s.mode = m_modeCombo->currentIndex() == 1 ? RelaySettings::Mode::ReverseProxy : RelaySettings::Mode::ExplicitProxy;
     s.setListenAddress(m_listenEdit->text());
     s.upstream = m_upstreamEdit->text().trimmed();
+    s.options = RelayOptions::load();
     return s;
 }
 
@@ -832,12 +843,17 @@ void MainWindow::updateRelayUi()
     case RelayControl::State::Running:
         text = tr("Relay on %1 (%2)").arg(s.clientAddress(port),
                                           s.mode == RelaySettings::Mode::ExplicitProxy ? tr("HTTP proxy") : tr("reverse proxy"));
+        if (s.mode == RelaySettings::Mode::ExplicitProxy && s.options.interceptTls)
+            text += tr(", wss intercepted");
+        if (s.options.insecureUpstream)
+            text += tr(" — upstream certificates NOT verified");
         break;
     case RelayControl::State::Stopping: text = tr("Relay stopping…"); break;
     case RelayControl::State::Failed: text = tr("Relay failed: %1").arg(m_relay->errorString()); break;
     }
     m_relayLabel->setText(text);
     m_relayLabel->setStyleSheet(state == RelayControl::State::Failed ? QStringLiteral("color: #d93f3f")
+                                : running && s.options.insecureUpstream ? QStringLiteral("color: #d9822b")
                                 : running ? QStringLiteral("color: #2fa344") : QString());
     m_empty->setProxyAddress(s.listenHost, port, running);
     m_empty->setDemoAvailable(m_relay->isAvailable(), m_relay->unavailableReason());

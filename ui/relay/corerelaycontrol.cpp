@@ -37,6 +37,16 @@ public:
         config.listenPort = settings.listenPort;
         if (config.mode == relay::RelayMode::ReverseProxy)
             config.upstream = QUrl(settings.upstream);
+        const RelayOptions &o = settings.options;
+        config.tunnelPolicy = o.interceptTls ? relay::TunnelPolicy::Intercept : relay::TunnelPolicy::Forward;
+        config.passThrough = o.passThrough;
+        config.upstreamCaFile = o.upstreamCaFile;
+        config.insecureUpstream = o.insecureUpstream;
+        config.tlsListener = config.mode == relay::RelayMode::ReverseProxy && o.tlsListener;
+        config.strict = o.strict;
+        config.maxFrameSize = quint64(o.maxFrameMiB) << 20;
+        config.maxMessageSize = quint64(o.maxMessageMiB) << 20;
+        config.maxDecompressedSize = quint64(o.maxDecompressedMiB) << 20;
         if (const QString problem = relay::Relay::checkConfig(config); !problem.isEmpty()) {
             setState(State::Failed, 0, problem);
             return;

@@ -1,8 +1,48 @@
 #include "relay/relaycontrol.h"
 
 #include <QHostAddress>
+#include <QSettings>
 
 namespace wslens::ui {
+
+RelayOptions RelayOptions::load()
+{
+    const QSettings settings;
+    RelayOptions o;
+    o.interceptTls = settings.value(QStringLiteral("relay/interceptTls"), o.interceptTls).toBool();
+    o.passThrough = settings.value(QStringLiteral("relay/passThrough")).toStringList();
+    o.upstreamCaFile = settings.value(QStringLiteral("relay/upstreamCaFile")).toString();
+    o.insecureUpstream = settings.value(QStringLiteral("relay/insecureUpstream"), o.insecureUpstream).toBool();
+    o.tlsListener = settings.value(QStringLiteral("relay/tlsListener"), o.tlsListener).toBool();
+    o.strict = settings.value(QStringLiteral("relay/strict"), o.strict).toBool();
+    o.maxFrameMiB = qBound(1, settings.value(QStringLiteral("relay/maxFrameMiB"), o.maxFrameMiB).toInt(), 4096);
+    o.maxMessageMiB = qBound(1, settings.value(QStringLiteral("relay/maxMessageMiB"), o.maxMessageMiB).toInt(), 4096);
+    o.maxDecompressedMiB =
+        qBound(1, settings.value(QStringLiteral("relay/maxDecompressedMiB"), o.maxDecompressedMiB).toInt(), 4096);
+    return o;
+}
+
+void RelayOptions::save() const
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("relay/interceptTls"), interceptTls);
+    settings.setValue(QStringLiteral("relay/passThrough"), passThrough);
+    settings.setValue(QStringLiteral("relay/upstreamCaFile"), upstreamCaFile);
+    settings.setValue(QStringLiteral("relay/insecureUpstream"), insecureUpstream);
+    settings.setValue(QStringLiteral("relay/tlsListener"), tlsListener);
+    settings.setValue(QStringLiteral("relay/strict"), strict);
+    settings.setValue(QStringLiteral("relay/maxFrameMiB"), maxFrameMiB);
+    settings.setValue(QStringLiteral("relay/maxMessageMiB"), maxMessageMiB);
+    settings.setValue(QStringLiteral("relay/maxDecompressedMiB"), maxDecompressedMiB);
+}
+
+bool RelayOptions::operator==(const RelayOptions &o) const
+{
+    return interceptTls == o.interceptTls && passThrough == o.passThrough && upstreamCaFile == o.upstreamCaFile
+        && insecureUpstream == o.insecureUpstream && tlsListener == o.tlsListener && strict == o.strict
+        && maxFrameMiB == o.maxFrameMiB && maxMessageMiB == o.maxMessageMiB
+        && maxDecompressedMiB == o.maxDecompressedMiB;
+}
 
 QString RelaySettings::listenAddress() const
 {
@@ -43,7 +83,7 @@ QString RelaySettings::clientAddress(quint16 actualPort) const
         host = QStringLiteral("127.0.0.1:%1").arg(s.listenPort);
     if (mode == Mode::ExplicitProxy)
         return QStringLiteral("http://") % host;
-    return QStringLiteral("ws://") % host % QLatin1Char('/');
+    return (options.tlsListener ? QStringLiteral("wss://") : QStringLiteral("ws://")) % host % QLatin1Char('/');
 }
 
 QString RelaySettings::validate() const

@@ -4,12 +4,32 @@
 
 #include <QObject>
 #include <QString>
+#include <QStringList>
 
 namespace wslens::intercept {
 class Interceptor;
 }
 
 namespace wslens::ui {
+
+// The relay settings behind the toolbar (Capture → Relay Settings…), kept in
+// QSettings: TLS interception, upstream trust, strictness and limits.
+struct RelayOptions
+{
+    bool interceptTls = true;     // explicit proxy: end TLS of CONNECT tunnels with a leaf from the local CA
+    QStringList passThrough;      // host globs tunnelled untouched ("*.google.com")
+    QString upstreamCaFile;       // PEM trusted for upstream servers besides the system store
+    bool insecureUpstream = false; // ignore upstream certificate errors (recorded on each connection)
+    bool tlsListener = false;     // reverse proxy: clients connect with wss://
+    bool strict = false;          // close the side that breaks a protocol rule
+    int maxFrameMiB = 64;
+    int maxMessageMiB = 64;
+    int maxDecompressedMiB = 64;  // permessage-deflate decode cap per message
+
+    static RelayOptions load();
+    void save() const;
+    bool operator==(const RelayOptions &o) const;
+};
 
 // What the relay controls in the window configure.
 struct RelaySettings
@@ -19,6 +39,7 @@ struct RelaySettings
     QString listenHost = QStringLiteral("127.0.0.1");
     quint16 listenPort = 8080;
     QString upstream; // ws://host:port for reverse-proxy mode
+    RelayOptions options;
 
     // "127.0.0.1:8080" / "[::1]:8080"
     QString listenAddress() const;
