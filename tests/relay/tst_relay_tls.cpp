@@ -117,6 +117,9 @@ private slots:
     void tlsListener();
     void tlsListenerRefusesPlainBytes();
     void pythonThroughProxy();
+    void stalledHandshakeTimesOut_data();
+    void stalledHandshakeTimesOut();
+    void noDescriptorLeaks();
     void configErrors_data();
     void configErrors();
 
@@ -528,6 +531,78 @@ void TestRelayTls::pythonThroughProxy()
     QCOMPARE(up.size(), 3);
     QCOMPARE(up.at(0), QByteArray("hello from python over tls"));
     QCOMPARE(sink.messages(Direction::ServerToClient), up);
+}
+
+void TestRelayTls::stalledHandshakeTimesOut_data()
+{
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<bool>("waits"); // true: closed by the handshake timeout, false: at once
+    // A record header announcing 512 bytes, then silence: the relay waits for the
+    // rest of the ClientHello only as long as the handshake timeout.
+    QTest::newRow("half a ClientHello") << QByteArray("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11) << true;
+    // A real ClientHello (from the fuzz corpus), then silence: the server side
+    // of the handshake waits for the client's Finished, until the timeout.
+    QFile hello(testDataPath(QStringLiteral("fuzz/corpus/clienthello/sni_example_test")));
+    QVERIFY(hello.open(QIODevice::ReadOnly));
+    QTest::newRow("handshake that never finishes") << hello.readAll() << true;
+    // A complete but empty ClientHello: OpenSSL refuses it at once.
+    QTest::newRow("bogus record") << QByteArray("\x16\x03\x01\x00\x04\x01\x00\x00\x00", 9) << false;
+}
+
+void TestRelayTls::stalledHandshakeTimesOut()
+{
+    QFETCH(QByteArray, bytes);
+    QFETCH(bool, waits);
+    auto server = startWssServer(*m_world.serverCa, QStringLiteral("127.0.0.1"));
+    QVERIFY(server);
+    MemorySink sink;
+    RelayConfig cfg = interceptingProxy(m_world);
+    auto relay = std::make_unique<relay::Relay>();
+    cfg.tlsHandshakeTimeoutMs = 800;
+    relay->setConfig(cfg);
+    relay->setCaptureSink(&sink);
+    QVERIFY(relay->start());
+    auto s = openTunnel(relay->listenPort(), "127.0.0.1:" + QByteArray::number(server->serverPort()));
+    QVERIFY(s);
+    s->write(bytes);
+    QElapsedTimer t;
+    t.start();
+    QTRY_COMPARE_WITH_TIMEOUT(s->state(), QAbstractSocket::UnconnectedState, 5000);
+    if (waits)
+        QVERIFY2(t.elapsed() >= 500, qPrintable(QString::number(t.elapsed())));
+    else
+        QVERIFY2(t.elapsed() < 500, qPrintable(QString::number(t.elapsed())));
+    QTRY_COMPARE_WITH_TIMEOUT(relay->activeConnections(), 0, 5000);
+}
+
+void TestRelayTls::noDescriptorLeaks()
+{
+    auto server = startWssServer(*m_world.serverCa, QStringLiteral("127.0.0.1"));
+    QVERIFY(server);
+    MemorySink sink;
+    RelayConfig cfg = interceptingProxy(m_world);
+    cfg.upstreamCaFile = m_world.serverCaFile();
+    auto relay = startTlsRelay(cfg, &sink);
+    QVERIFY(relay);
+    const QString url = QStringLiteral("wss://127.0.0.1:%1/fd").arg(server->serverPort());
+    QVERIFY(echoOnce(viaProxy(url, relay->listenPort(), m_world.relayCa->caCertificate()), "warm").isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(relay->activeConnections(), 0, 5000);
+    const int before = openFdCount();
+    for (int i = 0; i < 5; ++i)
+        QVERIFY(echoOnce(viaProxy(url, relay->listenPort(), m_world.relayCa->caCertificate()), "again").isEmpty());
+    // A failing one too (upstream not trusted for this name).
+    auto s = openTunnel(relay->listenPort(), "127.0.0.1:" + QByteArray::number(server->serverPort()));
+    QVERIFY(s);
+    s->setSslConfiguration(trusting(m_world.relayCa->caCertificate()));
+    s->setPeerVerifyName(QStringLiteral("wrong.example.test"));
+    s->startClientEncryption();
+    QVERIFY(s->waitForEncrypted(5000));
+    s->write(upgradeRequest("wrong.example.test", "/"));
+    QVERIFY(readUntilClosed(*s).startsWith("HTTP/1.1 502"));
+    s.reset();
+    QTRY_COMPARE_WITH_TIMEOUT(relay->activeConnections(), 0, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(openFdCount(), before, 5000);
+    QCOMPARE(sink.connectionCount(), 7);
 }
 
 void TestRelayTls::configErrors_data()
