@@ -61,6 +61,12 @@ bool ConnectionIntercept::process(Direction direction, const QByteArray &chunk)
     return asIs;
 }
 
+bool ConnectionIntercept::backlogged(Direction direction) const
+{
+    const StreamInterceptor &s = *m_streams[direction == Direction::ClientToServer ? 0 : 1];
+    return !m_closed && s.pendingBytes() > m_setup.maxPendingBytes;
+}
+
 void ConnectionIntercept::deliver(Direction direction, Output &out)
 {
     // The writer may end the connection (strict mode): close() then waits until we are done.
@@ -69,8 +75,13 @@ void ConnectionIntercept::deliver(Direction direction, Output &out)
         m_writer(direction, std::move(item));
     out.clear();
     --m_busy;
-    if (m_closePending && m_busy == 0)
+    if (m_closePending && m_busy == 0) {
         close();
+        return;
+    }
+    // Something was released: a paused sender may go on.
+    if (m_busy == 0 && m_resume && !m_closed && !backlogged(direction))
+        m_resume(direction);
 }
 
 void ConnectionIntercept::reportHeld(Direction direction)

@@ -31,14 +31,21 @@ public:
         quint64 maxFrameSize = quint64(64) << 20;
         quint64 maxMessageSize = quint64(16) << 20;
         quint64 maxDecompressedSize = quint64(64) << 20;
+        quint64 maxPendingBytes = quint64(8) << 20; // per direction, behind held messages
     };
     using Writer = std::function<void(Direction direction, OutputItem &&item)>;
+    // Called when a direction that was backlogged() may take more input.
+    using Resume = std::function<void(Direction direction)>;
 
     // owner must outlive this object.
     ConnectionIntercept(Interceptor *owner, const Setup &setup, Writer writer);
     ~ConnectionIntercept() override; // detaches; held messages vanish without records (call close() first)
 
     quint64 connectionId() const { return m_setup.connectionId; }
+    // More than maxPendingBytes wait in this direction (behind a held message):
+    // stop reading its sender until resume is called.
+    bool backlogged(Direction direction) const;
+    void setResume(Resume resume) { m_resume = std::move(resume); }
     // The next chunk read from one side. true: send the chunk as it is;
     // false: what to send (if anything) went to the writer.
     bool process(Direction direction, const QByteArray &chunk);
@@ -62,6 +69,7 @@ private:
     Interceptor *m_owner;
     Setup m_setup;
     Writer m_writer;
+    Resume m_resume;
     std::unique_ptr<StreamInterceptor> m_streams[2];
     std::map<quint64, Direction> m_held;
     bool m_closed = false;

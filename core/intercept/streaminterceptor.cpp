@@ -245,6 +245,7 @@ void StreamInterceptor::framePayload(const char *data, std::size_t size)
                 applyMaskInPlace(piece.data(), std::size_t(piece.size()), current.header.maskKey, 0);
             bytes += piece;
             m_msg = Entry();
+            m_msgBytes = 0;
             m_mode = MessageMode::Stream;
             m_kind = FrameKind::Stream;
             m_outMidMessage = true;
@@ -312,6 +313,7 @@ void StreamInterceptor::completeMessage()
     Entry e = std::move(m_msg);
     m_msg = Entry();
     m_mode = MessageMode::None;
+    m_msgBytes = 0;
     ++m_buffered;
     if (e.compressed) {
         QByteArray inflated;
@@ -376,13 +378,23 @@ void StreamInterceptor::abandonBufferedMessage()
     e.kind = Entry::Kind::Raw;
     e.raw = reconstruct(m_msg.frames);
     m_msg = Entry();
+    m_msgBytes = 0;
     m_mode = MessageMode::None;
     if (!e.raw.isEmpty())
         enqueue(std::move(e));
 }
 
+quint64 StreamInterceptor::entrySize(const Entry &e)
+{
+    quint64 n = quint64(e.raw.size());
+    for (const Frame &f : e.frames)
+        n += quint64(f.payload.size()) + f.header.headerLength;
+    return n;
+}
+
 void StreamInterceptor::enqueue(Entry &&entry)
 {
+    m_queuedBytes += entrySize(entry);
     m_queue.push_back(std::move(entry));
     flushQueue();
 }
@@ -392,6 +404,7 @@ void StreamInterceptor::flushQueue()
     while (!m_queue.empty() && !m_queue.front().held) {
         Entry e = std::move(m_queue.front());
         m_queue.pop_front();
+        m_queuedBytes -= std::min(m_queuedBytes, entrySize(e));
         finalize(e);
     }
 }
@@ -446,6 +459,7 @@ void StreamInterceptor::emitBytes(QByteArray bytes)
         return;
     if (!m_queue.empty() && !m_direct) {
         // Something is held ahead: keep the order.
+        m_queuedBytes += quint64(bytes.size());
         if (m_queue.back().kind == Entry::Kind::Raw && !m_queue.back().held) {
             m_queue.back().raw += bytes;
         } else {
@@ -653,6 +667,7 @@ std::vector<quint64> StreamInterceptor::discardAll(Output &out)
         out.push_back(std::move(item));
     }
     m_queue.clear();
+    m_queuedBytes = 0;
     m_pendingInjects.clear();
     return ids;
 }

@@ -127,6 +127,10 @@ public:
     // dropped (nothing is sent); returns the held ids.
     std::vector<quint64> discardAll(Output &out);
 
+    // Bytes waiting in this direction (held messages, what queues behind them,
+    // the message being assembled): the relay stops reading the sender past a bound.
+    quint64 pendingBytes() const { return m_queuedBytes + m_msgBytes; }
+
     bool framingLost() const { return m_lost; }
     bool reencoding() const { return m_reencode; }
     quint64 messagesBuffered() const { return m_buffered; }
@@ -172,6 +176,7 @@ private:
     QByteArray encode(quint8 opcode, const QByteArray &payload, bool compress);
     static QByteArray reconstruct(const std::vector<Frame> &frames);
     static std::vector<FrameRecord> droppedRecords(const Entry &e);
+    static quint64 entrySize(const Entry &e);
     bool contextTakeover() const;
     void trackInflate(const char *data, std::size_t size);
     Entry *findHeld(quint64 id);
@@ -209,6 +214,7 @@ private:
 
     // output state
     std::deque<Entry> m_queue; // whole messages waiting behind a held one
+    quint64 m_queuedBytes = 0;
     bool m_outMidFrame = false;
     bool m_outMidMessage = false;
     std::vector<InterceptMessage> m_pendingInjects;

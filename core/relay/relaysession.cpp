@@ -859,8 +859,9 @@ void RelaySession::pump(bool fromClient)
     const int idx = fromClient ? 0 : 1;
     const qint64 bound = m_ctx->config.maxPendingWrite;
     while (src->bytesAvailable() > 0) {
-        if (pendingWrite(dst) > bound) {
-            m_paused[idx] = true;
+        if (pendingWrite(dst) > bound
+            || (m_intercept && m_intercept->backlogged(fromClient ? Direction::ClientToServer : Direction::ServerToClient))) {
+            m_paused[idx] = true; // intercept: resumed when held messages are released
             return;
         }
         const QByteArray chunk = src->read(qMin(src->bytesAvailable(), kMaxChunk));
@@ -892,6 +893,16 @@ void RelaySession::startIntercept(bool deflate)
         m_ctx->interceptor, setup, [this](Direction d, intercept::OutputItem &&item) {
             writeIntercepted(d == Direction::ClientToServer, std::move(item));
         });
+    m_intercept->setResume([this](Direction d) {
+        const bool fromClient = d == Direction::ClientToServer;
+        if (!m_paused[fromClient ? 0 : 1])
+            return;
+        // Queued: reading right here would re-enter the pump from inside a release.
+        QMetaObject::invokeMethod(this, [this, fromClient] {
+            if (m_clientState == ClientState::WebSocket && m_paused[fromClient ? 0 : 1])
+                pump(fromClient);
+        }, Qt::QueuedConnection);
+    });
 }
 
 // What the interceptor sends (edited, injected, released) and records (dropped).

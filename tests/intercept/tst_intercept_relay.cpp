@@ -6,6 +6,7 @@
 #include "endpoints/wsserver.h"
 #include "intercept/interceptor.h"
 #include "intercept/rulesfile.h"
+#include "streamtestsupport.h"
 #include "testsupport.h"
 
 #include <QJsonArray>
@@ -82,6 +83,7 @@ private slots:
     void injectBothWays();
     void heldDiscardedOnClose();
     void disablingReleasesHeld();
+    void heldBacklogPausesSender();
 };
 
 void TestInterceptRelay::pythonReplaceAndDrop_data()
@@ -276,6 +278,46 @@ void TestInterceptRelay::disablingReleasesHeld()
     QTRY_COMPARE_WITH_TIMEOUT(received.size(), 3, 5000);
     QCOMPARE(rig.interceptor.heldCount(), 0);
     ws.close();
+}
+
+void TestInterceptRelay::heldBacklogPausesSender()
+{
+    // While a message is held, what queues behind it is bounded (8 MiB): the
+    // relay stops reading the sender, TCP pushes back, nothing is lost.
+    RawUpgradeServer server;
+    MemorySink sink;
+    Interceptor interceptor;
+    QString why;
+    QVERIFY(interceptor.setRules(rulesFrom(R"J({"rules":[{"action":"hold","direction":"c2s","match":"^first"}]})J"), &why));
+    relay::Relay relay;
+    relay::RelayConfig cfg;
+    cfg.mode = relay::RelayMode::ReverseProxy;
+    cfg.upstream = QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(server.port()));
+    relay.setConfig(cfg);
+    relay.setCaptureSink(&sink);
+    relay.setInterceptor(&interceptor);
+    QVERIFY(relay.start());
+    QSignalSpy held(&interceptor, &Interceptor::messageHeld);
+    RawUpgradeClient client;
+    QVERIFY(client.connectAndUpgrade(relay.listenPort(), "/backlog"));
+    QByteArray stream = FrameWriter::frame(FrameSpec{Opcode::Text, 0, true, true}, "first");
+    const QByteArray big = FrameWriter::frame(FrameSpec{Opcode::Binary, 0, true, true}, QByteArray(1 << 20, 'b'));
+    for (int i = 0; i < 48; ++i)
+        stream += big;
+    client.socket().write(stream);
+    QTRY_COMPARE_WITH_TIMEOUT(held.size(), 1, 5000);
+    QTest::qWait(1500);
+    // Most of the 48 MiB is still on our side: the relay stopped reading.
+    QVERIFY2(client.socket().bytesToWrite() > (16 << 20),
+             qPrintable(QString::number(client.socket().bytesToWrite())));
+    QVERIFY(server.received().isEmpty()); // everything waits behind the held message
+    interceptor.forwardAll();
+    QTRY_COMPARE_WITH_TIMEOUT(server.received().size(), stream.size(), 15000);
+    Receiver rx(Role::Client, false);
+    rx.feed(server.received());
+    QCOMPARE(rx.messages.size(), 49);
+    QCOMPARE(rx.messages.front().payload, QByteArray("first"));
+    relay.stop();
 }
 
 QTEST_GUILESS_MAIN(TestInterceptRelay)
