@@ -31,6 +31,7 @@
 #include <QComboBox>
 #include <QDateTime>
 #include <QDockWidget>
+#include <QScrollArea>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFile>
@@ -354,7 +355,12 @@ void MainWindow::createDocks()
     m_composerDock->setObjectName(QStringLiteral("dockComposer"));
     m_composer = new ComposerPanel(nullptr, m_composerDock);
     m_composer->setCaptureProvider([this] { return liveSink(); });
-    m_composerDock->setWidget(m_composer);
+    // In a scroll area: the composer's form must not force the bottom docks tall.
+    auto *composerScroll = new QScrollArea(m_composerDock);
+    composerScroll->setFrameShape(QFrame::NoFrame);
+    composerScroll->setWidgetResizable(true);
+    composerScroll->setWidget(m_composer);
+    m_composerDock->setWidget(composerScroll);
     addDockWidget(Qt::BottomDockWidgetArea, m_composerDock);
     tabifyDockWidget(m_chartDock, m_composerDock);
     m_chartDock->raise();

@@ -28,7 +28,8 @@ signals:
 private:
     void rebuild();
 
-    QLabel *m_text;
+    QLabel *m_text;    // heading, state, proxy address (above the buttons)
+    QLabel *m_details; // per-browser steps (below them)
     QPushButton *m_start;
     QPushButton *m_demo;
     QPushButton *m_open;
