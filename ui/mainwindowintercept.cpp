@@ -3,6 +3,7 @@
 
 #include "mainwindow.h"
 
+#include "composer/composerpanel.h"
 #include "intercept/interceptor.h"
 #include "intercept/interceptpanel.h"
 #include "intercept/interceptsettings.h"
@@ -25,6 +26,20 @@ void MainWindow::createIntercept()
         statusBar()->showMessage(problem, 15000);
     m_interceptor->setEnabled(loadInterceptEnabled());
     m_relay->setInterceptor(m_interceptor.get());
+
+    // The composer can send into relayed connections too (captured as injected).
+    if (m_composer) {
+        ComposerPanel::RelayTargets targets;
+        targets.live = [this] { return m_interceptor->liveConnections(); };
+        targets.name = [this](quint64 id) { return connectionLabel(id); };
+        targets.inject = [this](quint64 id, Direction direction, quint8 opcode, const QByteArray &payload) {
+            intercept::InterceptMessage message;
+            message.opcode = opcode;
+            message.payload = payload;
+            return m_interceptor->inject(id, direction, message);
+        };
+        m_composer->setRelayTargets(std::move(targets));
+    }
 
     m_interceptDock = new QDockWidget(tr("Intercept"), this);
     m_interceptDock->setObjectName(QStringLiteral("dockIntercept"));

@@ -2,6 +2,7 @@
 // client sends through the window's relay to a real echo server; the Intercept
 // dock shows it, the edit goes out, a dropped one never arrives, injection
 // reaches the client, and the timeline marks what was edited.
+#include "composer/composerpanel.h"
 #include "endpoints/wsclient.h"
 #include "endpoints/wsserver.h"
 #include "intercept/heldmessagemodel.h"
@@ -18,6 +19,7 @@
 #include <QLineEdit>
 #include <QMenuBar>
 #include <QPlainTextEdit>
+#include <QSpinBox>
 #include <QStandardPaths>
 #include <QtTest>
 
@@ -146,21 +148,33 @@ void TestMainWindowIntercept::holdEditDropInject()
     QTRY_COMPARE_WITH_TIMEOUT(echoed.size(), 3, 10000);
     QCOMPARE(echoed.at(2).at(1).toByteArray(), QByteArray("from wslens"));
 
+    // The composer sends into the relayed connection toward the server; the echo comes back.
+    ComposerPanel *composer = window.composer();
+    composer->refreshTargets();
+    QCOMPARE(composer->targetCombo()->count(), 3); // own, #1 → server, #1 → client
+    composer->targetCombo()->setCurrentIndex(1);
+    QVERIFY(composer->targetCombo()->currentText().endsWith(QStringLiteral("→ server")));
+    composer->findChild<QPlainTextEdit *>(QStringLiteral("composerBody"))->setPlainText(QStringLiteral("composed {{counter}}"));
+    composer->findChild<QSpinBox *>(QStringLiteral("composerTimes"))->setValue(1);
+    composer->startSending();
+    QTRY_COMPARE_WITH_TIMEOUT(echoed.size(), 4, 10000);
+    QCOMPARE(echoed.at(3).at(1).toByteArray(), QByteArray("composed 1"));
+
     // Intercept off (Ctrl+I): a matching message is not held.
     QTest::keyClick(&window, Qt::Key_I, Qt::ControlModifier);
     QVERIFY(!window.interceptor()->isEnabled());
     client.sendText(QStringLiteral("hold? not now"));
-    QTRY_COMPARE_WITH_TIMEOUT(echoed.size(), 4, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(echoed.size(), 5, 10000);
     QCOMPARE(panel->model()->rowCount(), 0);
 
-    // The timeline marks the edited, dropped and injected frames: 4 from the
-    // client (one edited, one dropped), 4 toward it (3 echoes, one injected).
-    QTRY_COMPARE_WITH_TIMEOUT(window.timelineModel()->rowCount(), 8, 10000);
+    // The timeline marks the edited, dropped and injected frames: 5 from the
+    // client side (one edited, one dropped, one composed), 5 toward it (4 echoes, one injected).
+    QTRY_COMPARE_WITH_TIMEOUT(window.timelineModel()->rowCount(), 10, 10000);
     int marked = 0;
     for (int row = 0; row < window.timelineModel()->rowCount(); ++row)
         if (window.timelineModel()->index(row, TimelineModel::MarkColumn).data().toString().contains(QChar(0x270E)))
             ++marked;
-    QCOMPARE(marked, 3); // edited, dropped, injected
+    QCOMPARE(marked, 4); // edited, dropped, injected, composed
 
     window.action(QStringLiteral("actionStopRelay"))->trigger();
 }

@@ -27,6 +27,26 @@ namespace wslens::ui {
 
 namespace {
 constexpr int kMaxLogLines = 2000;
+
+// Lists the live targets afresh each time it opens.
+class TargetCombo : public QComboBox
+{
+public:
+    TargetCombo(std::function<void()> refresh, QWidget *parent)
+        : QComboBox(parent)
+        , m_refresh(std::move(refresh))
+    {
+    }
+    void showPopup() override
+    {
+        m_refresh();
+        QComboBox::showPopup();
+    }
+
+private:
+    std::function<void()> m_refresh;
+};
+
 constexpr int kPreviewBytes = 200;
 
 QString preview(quint8 opcode, const QByteArray &data)
@@ -40,6 +60,7 @@ QString preview(quint8 opcode, const QByteArray &data)
 ComposerPanel::ComposerPanel(CaptureSink *capture, QWidget *parent)
     : QWidget(parent)
     , m_capture(capture)
+    , m_target(new TargetCombo([this] { refreshTargets(); }, this))
     , m_url(new QLineEdit(this))
     , m_connect(new QPushButton(tr("Connect"), this))
     , m_status(new QLabel(tr("Not connected"), this))
@@ -56,6 +77,10 @@ ComposerPanel::ComposerPanel(CaptureSink *capture, QWidget *parent)
     , m_log(new QPlainTextEdit(this))
     , m_repeat(new QTimer(this))
 {
+    m_target->setObjectName(QStringLiteral("composerTarget"));
+    m_target->setToolTip(tr("Where Send goes: this panel's own client connection, or a live relayed connection "
+                            "toward its server or its client (captured as injected)"));
+    m_target->addItem(tr("Own connection"));
     m_url->setObjectName(QStringLiteral("composerUrl"));
     m_connect->setObjectName(QStringLiteral("composerConnect"));
     m_status->setObjectName(QStringLiteral("composerStatus"));
@@ -112,6 +137,8 @@ ComposerPanel::ComposerPanel(CaptureSink *capture, QWidget *parent)
     resend->setObjectName(QStringLiteral("composerResend"));
 
     auto *top = new QHBoxLayout;
+    top->addWidget(new QLabel(tr("Send to"), this));
+    top->addWidget(m_target);
     top->addWidget(m_url, 1);
     top->addWidget(m_connect);
     auto *templates = new QHBoxLayout;
@@ -154,6 +181,12 @@ ComposerPanel::ComposerPanel(CaptureSink *capture, QWidget *parent)
     layout->addWidget(bottom, 1);
 
     connect(m_connect, &QPushButton::clicked, this, &ComposerPanel::toggleConnection);
+    connect(m_target, &QComboBox::currentIndexChanged, this, [this] {
+        const bool own = !relayTargetChosen();
+        m_url->setEnabled(own && !m_connected);
+        m_connect->setEnabled(own);
+        updateSendUi();
+    });
     connect(m_send, &QPushButton::clicked, this, &ComposerPanel::startSending);
     connect(m_stop, &QPushButton::clicked, this, &ComposerPanel::stopSending);
     connect(pretty, &QPushButton::clicked, this, &ComposerPanel::prettify);
@@ -208,7 +241,7 @@ void ComposerPanel::setConnected(bool connected)
 {
     m_connected = connected;
     m_connect->setText(connected ? tr("Disconnect") : tr("Connect"));
-    if (!connected) {
+    if (!connected && !relayTargetChosen()) {
         m_repeat->stop();
         m_remaining = 0;
     }
@@ -348,9 +381,64 @@ bool ComposerPanel::isSending() const
     return m_repeat->isActive();
 }
 
+void ComposerPanel::setRelayTargets(RelayTargets targets)
+{
+    m_relayTargets = std::move(targets);
+    refreshTargets();
+}
+
+bool ComposerPanel::relayTargetChosen() const
+{
+    return m_target->currentIndex() > 0;
+}
+
+void ComposerPanel::refreshTargets()
+{
+    const QVariant current = m_target->currentData();
+    const QSignalBlocker block(m_target);
+    while (m_target->count() > 1)
+        m_target->removeItem(1);
+    const QList<quint64> ids = m_relayTargets.live ? m_relayTargets.live() : QList<quint64>();
+    for (quint64 id : ids) {
+        const QString name = m_relayTargets.name ? m_relayTargets.name(id) : QStringLiteral("#%1").arg(id);
+        // data: id * 2 + (1 toward the client)
+        m_target->addItem(tr("%1 → server").arg(name), QVariant::fromValue(id * 2));
+        m_target->addItem(tr("%1 → client").arg(name), QVariant::fromValue(id * 2 + 1));
+    }
+    const int keep = current.isValid() ? m_target->findData(current) : 0;
+    m_target->setCurrentIndex(keep < 0 ? 0 : keep);
+    if (keep < 0)
+        m_status->setText(tr("The relayed connection closed; sending goes to the own connection again."));
+    const bool own = !relayTargetChosen();
+    m_url->setEnabled(own && !m_connected);
+    m_connect->setEnabled(own);
+    updateSendUi();
+}
+
+bool ComposerPanel::sendToRelay(const endpoints::ComposedMessage &message)
+{
+    const quint64 data = m_target->currentData().toULongLong();
+    const quint64 id = data / 2;
+    const Direction direction = data % 2 ? Direction::ServerToClient : Direction::ClientToServer;
+    if (message.raw) {
+        m_status->setText(tr("Raw frames go over the own connection only; choose Text, JSON or Binary to inject."));
+        return false;
+    }
+    if (!m_relayTargets.inject || !m_relayTargets.inject(id, direction, message.opcode, message.bytes)) {
+        m_status->setText(tr("Connection #%1 is no longer live.").arg(id));
+        refreshTargets();
+        return false;
+    }
+    appendLog(QStringLiteral("⇢ #%1 %2 %3")
+                  .arg(id)
+                  .arg(direction == Direction::ClientToServer ? QStringLiteral("→ server") : QStringLiteral("→ client"))
+                  .arg(preview(message.opcode, message.bytes)));
+    return true;
+}
+
 void ComposerPanel::updateSendUi()
 {
-    m_send->setEnabled(m_connected);
+    m_send->setEnabled(m_connected || relayTargetChosen());
     m_stop->setEnabled(m_repeat->isActive());
     m_progress->setText(m_total > 1 ? tr("%1/%2").arg(m_total - m_remaining).arg(m_total) : QString());
 }
@@ -382,7 +470,8 @@ bool ComposerPanel::fileBytes(const QString &path, QByteArray *out, QString *err
 
 void ComposerPanel::sendOne()
 {
-    if (!m_client || !m_connected || m_remaining <= 0) {
+    const bool relay = relayTargetChosen();
+    if ((!relay && (!m_client || !m_connected)) || m_remaining <= 0) {
         m_repeat->stop();
         updateSendUi();
         return;
@@ -404,9 +493,17 @@ void ComposerPanel::sendOne()
         updateSendUi();
         return;
     }
+    if (relay && !sendToRelay(message)) {
+        m_repeat->stop();
+        m_remaining = 0;
+        updateSendUi();
+        return;
+    }
     if (m_remaining == m_total)
         m_history->add(m_sending); // once per Send, not per repetition
-    if (message.raw) {
+    if (relay) {
+        // sent by sendToRelay()
+    } else if (message.raw) {
         m_client->sendRaw(message.bytes);
         appendLog(QStringLiteral("→ raw %1").arg(QString::fromLatin1(message.bytes.left(kPreviewBytes).toHex(' '))));
     } else {

@@ -9,6 +9,7 @@
 // A dockable widget; sockets live in core (WsClient's thread).
 
 #include "composer/composerentry.h"
+#include "store/capturerecords.h"
 
 #include <QByteArray>
 #include <QDateTime>
@@ -30,6 +31,7 @@ namespace wslens {
 class CaptureSink;
 namespace endpoints {
 class WsClient;
+struct ComposedMessage;
 }
 } // namespace wslens
 
@@ -53,6 +55,19 @@ public:
     // Ends the connection now (the capture it records into is going away).
     void dropConnection();
     bool isConnected() const { return m_connected; }
+
+    // Relayed connections as targets ("Send to"): live() lists their ids,
+    // name() labels one, inject() sends a message into it toward the server
+    // (ClientToServer) or the client. Raw frames go over our own client only.
+    struct RelayTargets
+    {
+        std::function<QList<quint64>()> live;
+        std::function<QString(quint64)> name;
+        std::function<bool(quint64, Direction, quint8 opcode, const QByteArray &payload)> inject;
+    };
+    void setRelayTargets(RelayTargets targets);
+    void refreshTargets();
+    QComboBox *targetCombo() const { return m_target; }
 
     // The editor's content as an entry, and back (undoable in the editor).
     ComposerEntry currentEntry() const;
@@ -78,7 +93,12 @@ private:
     void updateSendUi();
     bool fileBytes(const QString &path, QByteArray *out, QString *error);
 
+    bool sendToRelay(const endpoints::ComposedMessage &message);
+    bool relayTargetChosen() const;
+
     CaptureSink *m_capture;
+    RelayTargets m_relayTargets;
+    QComboBox *m_target;
     std::function<CaptureSink *()> m_captureProvider;
     std::unique_ptr<endpoints::WsClient> m_client;
     QLineEdit *m_url;
