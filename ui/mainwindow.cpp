@@ -1,4 +1,5 @@
 #include "composer/composerpanel.h"
+#include "server/serverpanel.h"
 #include "mainwindow.h"
 
 #include "common/version.h"
@@ -101,6 +102,7 @@ MainWindow::MainWindow(QWidget *parent)
     createCentral();
     createDocks();
     createIntercept();
+    createServerDock();
     createRelayBar();
     createStatusBar();
     setCapture(nullptr);
@@ -119,6 +121,7 @@ MainWindow::~MainWindow()
     m_demo->stop();
     m_relay->stop();
     m_composer->dropConnection();
+    m_serverPanel->stop();
     if (m_mock)
         m_mock->detachSession(); // stops a mock server capturing into m_owned
     if (m_loadCancel)
@@ -473,6 +476,8 @@ void MainWindow::setCapture(CaptureSource *source, const QString &title)
     m_demo->stop();
     m_relay->stop();
     m_composer->dropConnection();
+    if (m_serverPanel)
+        m_serverPanel->stop();
     showSource(source ? source : m_placeholder.get(), title);
     retireOwned();
     m_live = nullptr;
@@ -512,6 +517,7 @@ void MainWindow::adoptCapture(std::unique_ptr<CaptureSource> capture, bool live,
         m_demo->stop();
         m_relay->stop();
         m_composer->dropConnection();
+        m_serverPanel->stop();
     }
     showSource(capture.get(), title);
     retireOwned(); // the old one goes after the views left it

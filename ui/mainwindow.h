@@ -33,6 +33,7 @@ class InterceptPanel;
 class DemoRunner;
 class MemoryCapture;
 class MockServerDialog;
+class ServerPanel;
 class StoreCapture;
 class TimelineModel;
 class TimelineView;
@@ -60,6 +61,7 @@ public:
     intercept::Interceptor *interceptor() const { return m_interceptor.get(); }
     InterceptPanel *interceptPanel() const { return m_interceptPanel; }
     ComposerPanel *composer() const { return m_composer; }
+    ServerPanel *serverPanel() const { return m_serverPanel; }
 
     TimelineModel *timelineModel() const { return m_timelineModel; }
     TimelineView *timelineView() const { return m_timeline; }
@@ -103,6 +105,9 @@ private:
     // Intercept dock and menu (mainwindowintercept.cpp)
     void createIntercept();
     QString connectionLabel(quint64 id) const;
+
+    // Server dock (mainwindowserver.cpp)
+    void createServerDock();
 
     // Tools menu (mainwindowtools.cpp)
     void createToolsMenu();
@@ -166,6 +171,8 @@ private:
     QDockWidget *m_chartDock = nullptr;
     QDockWidget *m_composerDock = nullptr;
     ComposerPanel *m_composer = nullptr;
+    QDockWidget *m_serverDock = nullptr;
+    ServerPanel *m_serverPanel = nullptr; // stopped before its capture is replaced or destroyed
 
     QComboBox *m_modeCombo = nullptr;
     QLineEdit *m_listenEdit = nullptr;

@@ -4,6 +4,7 @@
 #include "mainwindow.h"
 
 #include "composer/composerpanel.h"
+#include "endpoints/composermessage.h"
 #include "intercept/interceptor.h"
 #include "intercept/interceptpanel.h"
 #include "intercept/interceptsettings.h"
@@ -29,16 +30,33 @@ void MainWindow::createIntercept()
 
     // The composer can send into relayed connections too (captured as injected).
     if (m_composer) {
-        ComposerPanel::RelayTargets targets;
-        targets.live = [this] { return m_interceptor->liveConnections(); };
-        targets.name = [this](quint64 id) { return connectionLabel(id); };
-        targets.inject = [this](quint64 id, Direction direction, quint8 opcode, const QByteArray &payload) {
-            intercept::InterceptMessage message;
-            message.opcode = opcode;
-            message.payload = payload;
-            return m_interceptor->inject(id, direction, message);
+        ComposerPanel::TargetProvider relay;
+        relay.live = [this] {
+            QList<ComposerPanel::SendTarget> targets;
+            for (quint64 id : m_interceptor->liveConnections()) {
+                const QString name = connectionLabel(id);
+                targets.append({tr("%1 → server").arg(name), id * 2}); // key: id * 2 + (1 toward the client)
+                targets.append({tr("%1 → client").arg(name), id * 2 + 1});
+            }
+            return targets;
         };
-        m_composer->setRelayTargets(std::move(targets));
+        relay.send = [this](quint64 key, const endpoints::ComposedMessage &composed, QString *error) {
+            if (composed.raw) {
+                *error = tr("Raw frames go over the own connection or to our server's connections only; choose "
+                            "Text, JSON or Binary to inject into a relayed one.");
+                return false;
+            }
+            intercept::InterceptMessage message;
+            message.opcode = composed.opcode;
+            message.payload = composed.bytes;
+            const Direction direction = key % 2 ? Direction::ServerToClient : Direction::ClientToServer;
+            if (!m_interceptor->inject(key / 2, direction, message)) {
+                *error = tr("Connection #%1 is no longer live.").arg(key / 2);
+                return false;
+            }
+            return true;
+        };
+        m_composer->addTargetProvider(std::move(relay));
     }
 
     m_interceptDock = new QDockWidget(tr("Intercept"), this);

@@ -49,6 +49,12 @@ private:
 
 constexpr int kPreviewBytes = 200;
 
+// A target's item data: "provider:key".
+QString targetData(size_t provider, quint64 key)
+{
+    return QStringLiteral("%1:%2").arg(provider).arg(key);
+}
+
 QString preview(quint8 opcode, const QByteArray &data)
 {
     const QByteArray head = data.left(kPreviewBytes);
@@ -78,8 +84,8 @@ ComposerPanel::ComposerPanel(CaptureSink *capture, QWidget *parent)
     , m_repeat(new QTimer(this))
 {
     m_target->setObjectName(QStringLiteral("composerTarget"));
-    m_target->setToolTip(tr("Where Send goes: this panel's own client connection, or a live relayed connection "
-                            "toward its server or its client (captured as injected)"));
+    m_target->setToolTip(tr("Where Send goes: this panel's own client connection, a live relayed connection "
+                            "toward its server or its client (captured as injected), or a connection to our test server"));
     m_target->addItem(tr("Own connection"));
     m_url->setObjectName(QStringLiteral("composerUrl"));
     m_connect->setObjectName(QStringLiteral("composerConnect"));
@@ -182,7 +188,7 @@ ComposerPanel::ComposerPanel(CaptureSink *capture, QWidget *parent)
 
     connect(m_connect, &QPushButton::clicked, this, &ComposerPanel::toggleConnection);
     connect(m_target, &QComboBox::currentIndexChanged, this, [this] {
-        const bool own = !relayTargetChosen();
+        const bool own = !targetChosen();
         m_url->setEnabled(own && !m_connected);
         m_connect->setEnabled(own);
         updateSendUi();
@@ -241,7 +247,7 @@ void ComposerPanel::setConnected(bool connected)
 {
     m_connected = connected;
     m_connect->setText(connected ? tr("Disconnect") : tr("Connect"));
-    if (!connected && !relayTargetChosen()) {
+    if (!connected && !targetChosen()) {
         m_repeat->stop();
         m_remaining = 0;
     }
@@ -381,13 +387,13 @@ bool ComposerPanel::isSending() const
     return m_repeat->isActive();
 }
 
-void ComposerPanel::setRelayTargets(RelayTargets targets)
+void ComposerPanel::addTargetProvider(TargetProvider provider)
 {
-    m_relayTargets = std::move(targets);
+    m_providers.push_back(std::move(provider));
     refreshTargets();
 }
 
-bool ComposerPanel::relayTargetChosen() const
+bool ComposerPanel::targetChosen() const
 {
     return m_target->currentIndex() > 0;
 }
@@ -398,47 +404,43 @@ void ComposerPanel::refreshTargets()
     const QSignalBlocker block(m_target);
     while (m_target->count() > 1)
         m_target->removeItem(1);
-    const QList<quint64> ids = m_relayTargets.live ? m_relayTargets.live() : QList<quint64>();
-    for (quint64 id : ids) {
-        const QString name = m_relayTargets.name ? m_relayTargets.name(id) : QStringLiteral("#%1").arg(id);
-        // data: id * 2 + (1 toward the client)
-        m_target->addItem(tr("%1 → server").arg(name), QVariant::fromValue(id * 2));
-        m_target->addItem(tr("%1 → client").arg(name), QVariant::fromValue(id * 2 + 1));
+    for (size_t p = 0; p < m_providers.size(); ++p) {
+        const QList<SendTarget> targets = m_providers[p].live ? m_providers[p].live() : QList<SendTarget>();
+        for (const SendTarget &target : targets)
+            m_target->addItem(target.label, targetData(p, target.key));
     }
     const int keep = current.isValid() ? m_target->findData(current) : 0;
     m_target->setCurrentIndex(keep < 0 ? 0 : keep);
     if (keep < 0)
-        m_status->setText(tr("The relayed connection closed; sending goes to the own connection again."));
-    const bool own = !relayTargetChosen();
+        m_status->setText(tr("The chosen connection closed; sending goes to the own connection again."));
+    const bool own = !targetChosen();
     m_url->setEnabled(own && !m_connected);
     m_connect->setEnabled(own);
     updateSendUi();
 }
 
-bool ComposerPanel::sendToRelay(const endpoints::ComposedMessage &message)
+bool ComposerPanel::sendToTarget(const endpoints::ComposedMessage &message)
 {
-    const quint64 data = m_target->currentData().toULongLong();
-    const quint64 id = data / 2;
-    const Direction direction = data % 2 ? Direction::ServerToClient : Direction::ClientToServer;
-    if (message.raw) {
-        m_status->setText(tr("Raw frames go over the own connection only; choose Text, JSON or Binary to inject."));
-        return false;
-    }
-    if (!m_relayTargets.inject || !m_relayTargets.inject(id, direction, message.opcode, message.bytes)) {
-        m_status->setText(tr("Connection #%1 is no longer live.").arg(id));
+    const QString label = m_target->currentText();
+    const QStringList parts = m_target->currentData().toString().split(QLatin1Char(':'));
+    const size_t provider = parts.size() == 2 ? parts[0].toULongLong() : m_providers.size();
+    const quint64 key = parts.size() == 2 ? parts[1].toULongLong() : 0;
+    QString error;
+    if (provider >= m_providers.size() || !m_providers[provider].send
+        || !m_providers[provider].send(key, message, &error)) {
+        m_status->setText(error.isEmpty() ? tr("%1 is no longer live.").arg(label) : error);
         refreshTargets();
         return false;
     }
-    appendLog(QStringLiteral("⇢ #%1 %2 %3")
-                  .arg(id)
-                  .arg(direction == Direction::ClientToServer ? QStringLiteral("→ server") : QStringLiteral("→ client"))
-                  .arg(preview(message.opcode, message.bytes)));
+    appendLog(QStringLiteral("⇢ %1  %2")
+                  .arg(label, message.raw ? QStringLiteral("raw ") + QString::fromLatin1(message.bytes.left(kPreviewBytes).toHex(' '))
+                                          : preview(message.opcode, message.bytes)));
     return true;
 }
 
 void ComposerPanel::updateSendUi()
 {
-    m_send->setEnabled(m_connected || relayTargetChosen());
+    m_send->setEnabled(m_connected || targetChosen());
     m_stop->setEnabled(m_repeat->isActive());
     m_progress->setText(m_total > 1 ? tr("%1/%2").arg(m_total - m_remaining).arg(m_total) : QString());
 }
@@ -470,7 +472,7 @@ bool ComposerPanel::fileBytes(const QString &path, QByteArray *out, QString *err
 
 void ComposerPanel::sendOne()
 {
-    const bool relay = relayTargetChosen();
+    const bool relay = targetChosen();
     if ((!relay && (!m_client || !m_connected)) || m_remaining <= 0) {
         m_repeat->stop();
         updateSendUi();
@@ -493,7 +495,7 @@ void ComposerPanel::sendOne()
         updateSendUi();
         return;
     }
-    if (relay && !sendToRelay(message)) {
+    if (relay && !sendToTarget(message)) {
         m_repeat->stop();
         m_remaining = 0;
         updateSendUi();
@@ -502,7 +504,7 @@ void ComposerPanel::sendOne()
     if (m_remaining == m_total)
         m_history->add(m_sending); // once per Send, not per repetition
     if (relay) {
-        // sent by sendToRelay()
+        // sent by sendToTarget()
     } else if (message.raw) {
         m_client->sendRaw(message.bytes);
         appendLog(QStringLiteral("→ raw %1").arg(QString::fromLatin1(message.bytes.left(kPreviewBytes).toHex(' '))));

@@ -17,6 +17,7 @@
 
 #include <functional>
 #include <memory>
+#include <vector>
 
 class QComboBox;
 class QLabel;
@@ -56,16 +57,23 @@ public:
     void dropConnection();
     bool isConnected() const { return m_connected; }
 
-    // Relayed connections as targets ("Send to"): live() lists their ids,
-    // name() labels one, inject() sends a message into it toward the server
-    // (ClientToServer) or the client. Raw frames go over our own client only.
-    struct RelayTargets
+    // "Send to" lists, after the own connection, the targets of every
+    // provider: relayed connections (either direction), our test server's
+    // connections, ... key identifies a target within its provider.
+    struct SendTarget
     {
-        std::function<QList<quint64>()> live;
-        std::function<QString(quint64)> name;
-        std::function<bool(quint64, Direction, quint8 opcode, const QByteArray &payload)> inject;
+        QString label;
+        quint64 key = 0;
     };
-    void setRelayTargets(RelayTargets targets);
+    struct TargetProvider
+    {
+        // The live targets now (asked each time the list opens and before sending).
+        std::function<QList<SendTarget>()> live;
+        // Sends one composed message (message.raw: a whole crafted frame) to
+        // target key; false with *error when it is gone or cannot take it.
+        std::function<bool(quint64 key, const endpoints::ComposedMessage &message, QString *error)> send;
+    };
+    void addTargetProvider(TargetProvider provider);
     void refreshTargets();
     QComboBox *targetCombo() const { return m_target; }
 
@@ -93,11 +101,11 @@ private:
     void updateSendUi();
     bool fileBytes(const QString &path, QByteArray *out, QString *error);
 
-    bool sendToRelay(const endpoints::ComposedMessage &message);
-    bool relayTargetChosen() const;
+    bool sendToTarget(const endpoints::ComposedMessage &message);
+    bool targetChosen() const;
 
     CaptureSink *m_capture;
-    RelayTargets m_relayTargets;
+    std::vector<TargetProvider> m_providers;
     QComboBox *m_target;
     std::function<CaptureSink *()> m_captureProvider;
     std::unique_ptr<endpoints::WsClient> m_client;

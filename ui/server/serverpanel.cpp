@@ -1,0 +1,364 @@
+#include "server/serverpanel.h"
+
+#include "endpoints/composermessage.h"
+#include "endpoints/endpointaddress.h"
+#include "endpoints/serverscript.h"
+#include "endpoints/wsserver.h"
+#include "protocol/violation.h"
+#include "server/serverconnectionmodel.h"
+#include "tls/certificateauthority.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QTableView>
+#include <QTime>
+#include <QVBoxLayout>
+
+namespace wslens::ui {
+
+namespace {
+constexpr int kMaxLogLines = 1000;
+constexpr qint64 kMaxScriptBytes = 4 * 1024 * 1024;
+
+// Reads and checks a script file; false with *error (file or JSON path).
+bool loadScript(const QString &path, endpoints::ServerScript *script, QString *error)
+{
+    if (path.trimmed().isEmpty()) {
+        *error = ServerPanel::tr("Choose a script file (Browse…).");
+        return false;
+    }
+    QFile file(path.trimmed());
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = ServerPanel::tr("Cannot read the script %1: %2").arg(path.trimmed(), file.errorString());
+        return false;
+    }
+    if (file.size() > kMaxScriptBytes) {
+        *error = ServerPanel::tr("The script %1 is larger than 4 MiB.").arg(path.trimmed());
+        return false;
+    }
+    QString parseError;
+    if (!endpoints::parseServerScript(file.read(kMaxScriptBytes), script, &parseError)) {
+        *error = ServerPanel::tr("Script error in %1: %2").arg(QFileInfo(file).fileName(), parseError);
+        return false;
+    }
+    return true;
+}
+} // namespace
+
+ServerPanel::ServerPanel(QWidget *parent)
+    : QWidget(parent)
+    , m_model(new ServerConnectionModel(this))
+    , m_listen(new QLineEdit(this))
+    , m_behaviour(new QComboBox(this))
+    , m_script(new QLineEdit(this))
+    , m_browse(new QPushButton(tr("Browse…"), this))
+    , m_wss(new QCheckBox(tr("wss (certificate from the local CA)"), this))
+    , m_start(new QPushButton(tr("Start"), this))
+    , m_stop(new QPushButton(tr("Stop"), this))
+    , m_status(new QLabel(tr("Stopped"), this))
+    , m_view(new QTableView(this))
+    , m_close(new QPushButton(tr("Close connection"), this))
+    , m_log(new QPlainTextEdit(this))
+{
+    m_listen->setObjectName(QStringLiteral("serverListen"));
+    m_behaviour->setObjectName(QStringLiteral("serverBehaviour"));
+    m_script->setObjectName(QStringLiteral("serverScript"));
+    m_browse->setObjectName(QStringLiteral("serverBrowse"));
+    m_wss->setObjectName(QStringLiteral("serverWss"));
+    m_start->setObjectName(QStringLiteral("serverStart"));
+    m_stop->setObjectName(QStringLiteral("serverStop"));
+    m_status->setObjectName(QStringLiteral("serverStatus"));
+    m_view->setObjectName(QStringLiteral("serverConnections"));
+    m_close->setObjectName(QStringLiteral("serverCloseConnection"));
+    m_log->setObjectName(QStringLiteral("serverLog"));
+
+    const QSettings settings;
+    m_listen->setText(settings.value(QStringLiteral("server/listen"), QStringLiteral("127.0.0.1:9001")).toString());
+    m_listen->setToolTip(tr("host:port; port 0 lets the system choose a free one"));
+    m_behaviour->addItem(tr("Echo"), int(Behaviour::Echo));
+    m_behaviour->addItem(tr("Broadcast"), int(Behaviour::Broadcast));
+    m_behaviour->addItem(tr("Silent"), int(Behaviour::Silent));
+    m_behaviour->addItem(tr("Script file…"), int(Behaviour::Script));
+    m_behaviour->setToolTip(tr("Echo: every message back to its sender. Broadcast: to every other client. "
+                               "Silent: nothing (pings are still answered). Script: a JSON script (docs/SCRIPTS.md)."));
+    const int behaviour = m_behaviour->findData(settings.value(QStringLiteral("server/behaviour"), 0).toInt());
+    m_behaviour->setCurrentIndex(behaviour < 0 ? 0 : behaviour);
+    m_script->setText(settings.value(QStringLiteral("server/script")).toString());
+    m_script->setPlaceholderText(tr("script.json"));
+    m_wss->setChecked(settings.value(QStringLiteral("server/wss"), false).toBool());
+    m_wss->setToolTip(tr("Serves wss:// with a certificate for the listen address signed by the local CA "
+                         "(Tools → Certificate Authority to export and trust it)"));
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_status->setWordWrap(true);
+
+    m_view->setModel(m_model);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->verticalHeader()->hide();
+    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
+    m_view->horizontalHeader()->setStretchLastSection(true);
+    m_view->setAlternatingRowColors(true);
+    m_log->setReadOnly(true);
+    m_log->setMaximumBlockCount(kMaxLogLines);
+    m_log->setPlaceholderText(tr("Connections, rejected handshakes and protocol violations appear here."));
+
+    auto *form = new QFormLayout;
+    form->addRow(tr("Listen on"), m_listen);
+    auto *behaviourRow = new QHBoxLayout;
+    behaviourRow->addWidget(m_behaviour);
+    behaviourRow->addWidget(m_script, 1);
+    behaviourRow->addWidget(m_browse);
+    form->addRow(tr("Behaviour"), behaviourRow);
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_wss);
+    buttons->addStretch(1);
+    buttons->addWidget(m_start);
+    buttons->addWidget(m_stop);
+    auto *connectionsRow = new QHBoxLayout;
+    connectionsRow->addWidget(new QLabel(tr("Open connections"), this));
+    connectionsRow->addStretch(1);
+    connectionsRow->addWidget(m_close);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addLayout(buttons);
+    layout->addWidget(m_status);
+    layout->addLayout(connectionsRow);
+    layout->addWidget(m_view, 2);
+    layout->addWidget(m_log, 1);
+
+    connect(m_start, &QPushButton::clicked, this, &ServerPanel::start);
+    connect(m_stop, &QPushButton::clicked, this, &ServerPanel::stop);
+    connect(m_browse, &QPushButton::clicked, this, &ServerPanel::chooseScript);
+    connect(m_close, &QPushButton::clicked, this, &ServerPanel::closeSelected);
+    connect(m_behaviour, &QComboBox::currentIndexChanged, this, &ServerPanel::updateUi);
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &ServerPanel::updateUi);
+    connect(m_model, &QAbstractItemModel::rowsRemoved, this, &ServerPanel::updateUi);
+    updateUi();
+}
+
+ServerPanel::~ServerPanel()
+{
+    stop();
+}
+
+bool ServerPanel::isListening() const
+{
+    return m_server && m_server->isListening();
+}
+
+quint16 ServerPanel::port() const
+{
+    return isListening() ? m_server->serverPort() : 0;
+}
+
+QString ServerPanel::url() const
+{
+    return isListening() ? m_server->url() + QLatin1Char('/') : QString();
+}
+
+bool ServerPanel::start()
+{
+    if (isListening())
+        return true;
+    endpoints::ServerOptions options;
+    if (!endpoints::parseEndpoint(m_listen->text(), &options.address, &options.port)) {
+        showError(tr("The listen address must look like 127.0.0.1:9001 (port 0: any free port)."));
+        return false;
+    }
+    switch (Behaviour(m_behaviour->currentData().toInt())) {
+    case Behaviour::Echo: options.behaviour = [] { return endpoints::makeEchoBehaviour(); }; break;
+    case Behaviour::Broadcast: options.behaviour = [] { return endpoints::makeBroadcastBehaviour(); }; break;
+    case Behaviour::Silent: options.behaviour = [] { return endpoints::makeSilentBehaviour(); }; break;
+    case Behaviour::Script: {
+        endpoints::ServerScript script;
+        QString error;
+        if (!loadScript(m_script->text(), &script, &error)) {
+            showError(error);
+            return false;
+        }
+        options.behaviour = [script] { return endpoints::makeScriptBehaviour(script); };
+        break;
+    }
+    }
+    if (m_wss->isChecked()) {
+        tls::CertificateAuthority ca(m_caDirectory);
+        QString error;
+        if (!ca.loadOrCreate(&error)) {
+            showError(tr("Local CA: %1").arg(error));
+            return false;
+        }
+        const QString host = options.address.toString(); // like `wslens serve --wss`
+        const QSslConfiguration config = ca.serverConfigurationFor(host, &error);
+        if (config.localCertificate().isNull()) {
+            showError(tr("No certificate for %1: %2").arg(host, error));
+            return false;
+        }
+        options.tls = config;
+    }
+    // May switch the window to a new live capture; nothing runs yet.
+    options.capture = m_captureProvider ? m_captureProvider() : nullptr;
+
+    auto server = std::make_unique<endpoints::WsServer>();
+    connect(server.get(), &endpoints::WsServer::connectionOpened, this,
+            [this](quint64 id, const ConnectionInfo &info) {
+                m_model->add(id, info);
+                appendLog(tr("#%1 opened from %2: %3").arg(id).arg(info.clientEndpoint, info.url));
+            });
+    connect(server.get(), &endpoints::WsServer::messageReceived, this,
+            [this](quint64 id, quint8, const QByteArray &) { m_model->countMessage(id); });
+    connect(server.get(), &endpoints::WsServer::connectionClosed, this,
+            [this](quint64 id, int peerCode, int localCode, const QString &error) {
+                m_model->remove(id);
+                QString line = tr("#%1 closed").arg(id);
+                if (peerCode >= 0)
+                    line += tr(", client sent %1").arg(peerCode);
+                if (localCode >= 0)
+                    line += tr(", server sent %1").arg(localCode);
+                if (!error.isEmpty())
+                    line += QStringLiteral(": ") + error;
+                appendLog(line);
+            });
+    connect(server.get(), &endpoints::WsServer::violationDetected, this,
+            [this](quint64 id, Violation violation, quint16 closeCode) {
+                appendLog(tr("#%1 protocol violation (closing with %2): %3")
+                              .arg(id)
+                              .arg(closeCode)
+                              .arg(QString::fromUtf8(violationInfo(violation).rule)));
+            });
+    connect(server.get(), &endpoints::WsServer::handshakeRejected, this,
+            [this](const QString &peer, const QString &reason) {
+                appendLog(tr("Handshake from %1 rejected: %2").arg(peer, reason));
+            });
+    QString error;
+    if (!server->listen(options, &error)) {
+        showError(tr("Cannot listen on %1: %2").arg(m_listen->text().trimmed(), error));
+        return false;
+    }
+    m_server = std::move(server);
+    saveSettings();
+    showStatus(tr("listening on %1").arg(url()));
+    appendLog(tr("Listening on %1").arg(url()));
+    updateUi();
+    Q_EMIT listeningChanged(true);
+    return true;
+}
+
+void ServerPanel::stop()
+{
+    if (!m_server)
+        return;
+    const bool was = m_server->isListening();
+    m_server->stop();
+    m_server.reset();
+    m_model->clear();
+    showStatus(tr("Stopped"));
+    if (was)
+        appendLog(tr("Stopped"));
+    updateUi();
+    if (was)
+        Q_EMIT listeningChanged(false);
+}
+
+bool ServerPanel::send(quint64 connection, const endpoints::ComposedMessage &message, QString *error)
+{
+    if (!isListening() || m_model->rowOf(connection) < 0) {
+        if (error)
+            *error = tr("Server connection #%1 is no longer open.").arg(connection);
+        return false;
+    }
+    if (message.raw)
+        m_server->sendRaw(connection, message.bytes);
+    else
+        m_server->sendMessage(connection, message.opcode, message.bytes);
+    return true;
+}
+
+bool ServerPanel::closeConnection(quint64 connection)
+{
+    if (!isListening() || m_model->rowOf(connection) < 0)
+        return false;
+    m_server->closeConnection(connection, 1000, QByteArrayLiteral("closed from wslens"));
+    appendLog(tr("#%1 closing (1000)").arg(connection));
+    return true;
+}
+
+void ServerPanel::closeSelected()
+{
+    const QModelIndexList rows = m_view->selectionModel()->selectedRows();
+    if (!rows.isEmpty())
+        closeConnection(rows.first().data(ServerConnectionModel::IdRole).toULongLong());
+}
+
+void ServerPanel::chooseScript()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Server script"), m_script->text(),
+                                                      tr("Server scripts (*.json);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    m_script->setText(path);
+    m_behaviour->setCurrentIndex(m_behaviour->findData(int(Behaviour::Script)));
+    endpoints::ServerScript script;
+    QString error;
+    if (loadScript(path, &script, &error))
+        showStatus(isListening() ? tr("listening on %1").arg(url()) : tr("The script is valid."));
+    else
+        showError(error);
+}
+
+void ServerPanel::showError(const QString &message)
+{
+    m_status->setText(message);
+    m_status->setStyleSheet(QStringLiteral("color: #c62828; font-weight: bold;"));
+    m_status->setProperty("error", true);
+}
+
+void ServerPanel::showStatus(const QString &message)
+{
+    m_status->setText(message);
+    m_status->setStyleSheet(QString());
+    m_status->setProperty("error", false);
+}
+
+void ServerPanel::appendLog(const QString &line)
+{
+    m_log->appendPlainText(QTime::currentTime().toString(QStringLiteral("HH:mm:ss.zzz  ")) + line);
+}
+
+void ServerPanel::updateUi()
+{
+    const bool on = isListening();
+    const bool script = Behaviour(m_behaviour->currentData().toInt()) == Behaviour::Script;
+    m_listen->setEnabled(!on);
+    m_behaviour->setEnabled(!on);
+    m_script->setEnabled(!on && script);
+    m_script->setVisible(script);
+    m_browse->setEnabled(!on && script);
+    m_browse->setVisible(script);
+    m_wss->setEnabled(!on);
+    m_start->setEnabled(!on);
+    m_stop->setEnabled(on);
+    m_close->setEnabled(on && m_view->selectionModel()->hasSelection());
+}
+
+void ServerPanel::saveSettings() const
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("server/listen"), m_listen->text().trimmed());
+    settings.setValue(QStringLiteral("server/behaviour"), m_behaviour->currentData().toInt());
+    settings.setValue(QStringLiteral("server/script"), m_script->text().trimmed());
+    settings.setValue(QStringLiteral("server/wss"), m_wss->isChecked());
+}
+
+} // namespace wslens::ui
