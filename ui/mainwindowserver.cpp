@@ -42,6 +42,7 @@ void MainWindow::createServerDock()
         server.send = [this](quint64 id, const endpoints::ComposedMessage &message, QString *error) {
             return m_serverPanel->send(id, message, error);
         };
+        server.maskRawByDefault = false; // frames from a server are not masked
         m_composer->addTargetProvider(std::move(server));
         connect(m_serverPanel->connections(), &QAbstractItemModel::rowsRemoved, m_composer,
                 [this] { m_composer->refreshTargets(); });

@@ -170,8 +170,8 @@ void TestServerPanel::windowServer()
     composer->startSending();
     QTRY_COMPARE_WITH_TIMEOUT(client.messages.size(), 2, 10000);
     QCOMPARE(client.lastMessage(), QByteArrayLiteral("composed 1"));
-    // A raw crafted frame goes out exactly as specified (unmasked, from a server).
-    composer->restoreEntry({int(endpoints::ComposerFormat::FrameSpec), QStringLiteral("opcode=2,mask=none,hex=beef")});
+    // A raw crafted frame goes out exactly as specified; unmasked by default, from a server.
+    composer->restoreEntry({int(endpoints::ComposerFormat::FrameSpec), QStringLiteral("opcode=2,hex=beef")});
     composer->startSending();
     QTRY_COMPARE_WITH_TIMEOUT(client.messages.size(), 3, 10000);
     QCOMPARE(client.lastMessage(), QByteArrayLiteral("\xbe\xef"));
@@ -192,10 +192,13 @@ void TestServerPanel::windowServer()
     QTRY_COMPARE_WITH_TIMEOUT(connections->rowCount(), 1, 5000);
     QCOMPARE(connections->rows().front().id, id);
 
-    // Stop: the client's connection ends, the list empties, the composer falls back to its own connection.
+    // Stop: the client gets a close (1001, going away), the connection ends, the server stops.
     panel->findChild<QPushButton *>(QStringLiteral("serverStop"))->click();
-    QVERIFY(!panel->isListening());
+    QTRY_COMPARE_WITH_TIMEOUT(client.closes.size(), 1, 10000);
+    QCOMPARE(client.closes.first().at(0).toInt(), 1001);
     QTRY_COMPARE_WITH_TIMEOUT(client.disconnected.size(), 1, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(!panel->isListening(), 5000);
+    // The list empties, the composer falls back to its own connection.
     QCOMPARE(connections->rowCount(), 0);
     QCOMPARE(panel->statusLabel()->text(), QStringLiteral("Stopped"));
     QCOMPARE(composer->targetCombo()->currentIndex(), 0);

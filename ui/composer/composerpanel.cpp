@@ -419,15 +419,23 @@ void ComposerPanel::refreshTargets()
     updateSendUi();
 }
 
+const ComposerPanel::TargetProvider *ComposerPanel::chosenProvider(quint64 *key) const
+{
+    const QStringList parts = m_target->currentData().toString().split(QLatin1Char(':'));
+    if (parts.size() != 2)
+        return nullptr;
+    const size_t provider = parts[0].toULongLong();
+    *key = parts[1].toULongLong();
+    return provider < m_providers.size() ? &m_providers[provider] : nullptr;
+}
+
 bool ComposerPanel::sendToTarget(const endpoints::ComposedMessage &message)
 {
     const QString label = m_target->currentText();
-    const QStringList parts = m_target->currentData().toString().split(QLatin1Char(':'));
-    const size_t provider = parts.size() == 2 ? parts[0].toULongLong() : m_providers.size();
-    const quint64 key = parts.size() == 2 ? parts[1].toULongLong() : 0;
+    quint64 key = 0;
+    const TargetProvider *provider = chosenProvider(&key);
     QString error;
-    if (provider >= m_providers.size() || !m_providers[provider].send
-        || !m_providers[provider].send(key, message, &error)) {
+    if (!provider || !provider->send || !provider->send(key, message, &error)) {
         m_status->setText(error.isEmpty() ? tr("%1 is no longer live.").arg(label) : error);
         refreshTargets();
         return false;
@@ -485,7 +493,10 @@ void ComposerPanel::sendOne()
         message.opcode = 0x2;
         ok = fileBytes(m_sending.body, &message.bytes, &error);
     } else {
-        ok = endpoints::composeMessage(endpoints::ComposerFormat(m_sending.format), m_sending.body, ++m_counter, true,
+        quint64 key = 0;
+        const TargetProvider *provider = relay ? chosenProvider(&key) : nullptr;
+        const bool masked = provider ? provider->maskRawByDefault : true;
+        ok = endpoints::composeMessage(endpoints::ComposerFormat(m_sending.format), m_sending.body, ++m_counter, masked,
                                        &message, &error);
     }
     if (!ok) {

@@ -72,6 +72,9 @@ public:
         // Sends one composed message (message.raw: a whole crafted frame) to
         // target key; false with *error when it is gone or cannot take it.
         std::function<bool(quint64 key, const endpoints::ComposedMessage &message, QString *error)> send;
+        // Whether a raw frame spec without mask= is masked (a client's frames
+        // are; a server's, such as our test server's, are not).
+        bool maskRawByDefault = true;
     };
     void addTargetProvider(TargetProvider provider);
     void refreshTargets();
@@ -103,6 +106,8 @@ private:
 
     bool sendToTarget(const endpoints::ComposedMessage &message);
     bool targetChosen() const;
+    // The chosen target's provider (and key in it); null for the own connection.
+    const TargetProvider *chosenProvider(quint64 *key) const;
 
     CaptureSink *m_capture;
     std::vector<TargetProvider> m_providers;

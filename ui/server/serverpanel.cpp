@@ -24,6 +24,7 @@
 #include <QSettings>
 #include <QTableView>
 #include <QTime>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace wslens::ui {
@@ -62,6 +63,7 @@ ServerPanel::ServerPanel(QWidget *parent)
     , m_model(new ServerConnectionModel(this))
     , m_listen(new QLineEdit(this))
     , m_behaviour(new QComboBox(this))
+    , m_scriptRow(new QWidget(this))
     , m_script(new QLineEdit(this))
     , m_browse(new QPushButton(tr("Browse…"), this))
     , m_wss(new QCheckBox(tr("wss (certificate from the local CA)"), this))
@@ -71,6 +73,7 @@ ServerPanel::ServerPanel(QWidget *parent)
     , m_view(new QTableView(this))
     , m_close(new QPushButton(tr("Close connection"), this))
     , m_log(new QPlainTextEdit(this))
+    , m_stopTimer(new QTimer(this))
 {
     m_listen->setObjectName(QStringLiteral("serverListen"));
     m_behaviour->setObjectName(QStringLiteral("serverBehaviour"));
@@ -108,38 +111,56 @@ ServerPanel::ServerPanel(QWidget *parent)
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->verticalHeader()->hide();
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
-    m_view->horizontalHeader()->setStretchLastSection(true);
+    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_view->horizontalHeader()->setSectionResizeMode(ServerConnectionModel::PathColumn, QHeaderView::Stretch);
+    m_view->setMinimumHeight(m_view->verticalHeader()->defaultSectionSize() * 3);
+    m_log->setMinimumHeight(m_view->fontMetrics().height() * 2);
     m_view->setAlternatingRowColors(true);
     m_log->setReadOnly(true);
     m_log->setMaximumBlockCount(kMaxLogLines);
     m_log->setPlaceholderText(tr("Connections, rejected handshakes and protocol violations appear here."));
 
+    // Settings and the log on the left, the connections on the right: the
+    // dock sits at the bottom, wide and short.
+    auto *scriptRow = new QHBoxLayout(m_scriptRow);
+    scriptRow->setContentsMargins(0, 0, 0, 0);
+    scriptRow->addWidget(m_script, 1);
+    scriptRow->addWidget(m_browse);
     auto *form = new QFormLayout;
     form->addRow(tr("Listen on"), m_listen);
-    auto *behaviourRow = new QHBoxLayout;
-    behaviourRow->addWidget(m_behaviour);
-    behaviourRow->addWidget(m_script, 1);
-    behaviourRow->addWidget(m_browse);
-    form->addRow(tr("Behaviour"), behaviourRow);
+    form->addRow(tr("Behaviour"), m_behaviour);
+    form->addRow(m_scriptRow); // hidden (no gap) unless Script
+    form->addRow(m_wss);
     auto *buttons = new QHBoxLayout;
-    buttons->addWidget(m_wss);
-    buttons->addStretch(1);
     buttons->addWidget(m_start);
     buttons->addWidget(m_stop);
+    buttons->addStretch(1);
+    auto *settingsBox = new QWidget(this);
+    auto *left = new QVBoxLayout(settingsBox);
+    left->setContentsMargins(0, 0, 0, 0);
+    left->addLayout(form);
+    left->addLayout(buttons);
+    left->addWidget(m_status);
+    left->addWidget(m_log, 1);
+    settingsBox->setMaximumWidth(480);
+
     auto *connectionsRow = new QHBoxLayout;
     connectionsRow->addWidget(new QLabel(tr("Open connections"), this));
     connectionsRow->addStretch(1);
     connectionsRow->addWidget(m_close);
-    auto *layout = new QVBoxLayout(this);
-    layout->addLayout(form);
-    layout->addLayout(buttons);
-    layout->addWidget(m_status);
-    layout->addLayout(connectionsRow);
-    layout->addWidget(m_view, 2);
-    layout->addWidget(m_log, 1);
+    auto *right = new QVBoxLayout;
+    right->addLayout(connectionsRow);
+    right->addWidget(m_view, 1);
+
+    auto *layout = new QHBoxLayout(this);
+    layout->addWidget(settingsBox, 2);
+    layout->addLayout(right, 3);
 
     connect(m_start, &QPushButton::clicked, this, &ServerPanel::start);
-    connect(m_stop, &QPushButton::clicked, this, &ServerPanel::stop);
+    connect(m_stop, &QPushButton::clicked, this, &ServerPanel::stopGracefully);
+    m_stopTimer->setSingleShot(true);
+    m_stopTimer->setInterval(kStopGraceMs);
+    connect(m_stopTimer, &QTimer::timeout, this, &ServerPanel::stop);
     connect(m_browse, &QPushButton::clicked, this, &ServerPanel::chooseScript);
     connect(m_close, &QPushButton::clicked, this, &ServerPanel::closeSelected);
     connect(m_behaviour, &QComboBox::currentIndexChanged, this, &ServerPanel::updateUi);
@@ -221,6 +242,8 @@ bool ServerPanel::start()
     connect(server.get(), &endpoints::WsServer::connectionClosed, this,
             [this](quint64 id, int peerCode, int localCode, const QString &error) {
                 m_model->remove(id);
+                if (isStopping() && m_model->rowCount() == 0) // not inside the server's own signal
+                    QMetaObject::invokeMethod(this, &ServerPanel::stop, Qt::QueuedConnection);
                 QString line = tr("#%1 closed").arg(id);
                 if (peerCode >= 0)
                     line += tr(", client sent %1").arg(peerCode);
@@ -255,8 +278,29 @@ bool ServerPanel::start()
     return true;
 }
 
+void ServerPanel::stopGracefully()
+{
+    if (!isListening() || isStopping())
+        return;
+    if (m_model->rowCount() == 0) {
+        stop();
+        return;
+    }
+    for (const ServerConnectionModel::Row &row : m_model->rows())
+        m_server->closeConnection(row.id, 1001, QByteArrayLiteral("server stopping"));
+    m_stopTimer->start();
+    showStatus(tr("Stopping: closing %n connection(s)…", nullptr, m_model->rowCount()));
+    updateUi();
+}
+
+bool ServerPanel::isStopping() const
+{
+    return m_stopTimer->isActive();
+}
+
 void ServerPanel::stop()
 {
+    m_stopTimer->stop();
     if (!m_server)
         return;
     const bool was = m_server->isListening();
@@ -342,13 +386,18 @@ void ServerPanel::updateUi()
     const bool script = Behaviour(m_behaviour->currentData().toInt()) == Behaviour::Script;
     m_listen->setEnabled(!on);
     m_behaviour->setEnabled(!on);
-    m_script->setEnabled(!on && script);
-    m_script->setVisible(script);
-    m_browse->setEnabled(!on && script);
-    m_browse->setVisible(script);
+    m_scriptRow->setEnabled(!on);
+    m_scriptRow->setVisible(script);
     m_wss->setEnabled(!on);
-    m_start->setEnabled(!on);
-    m_stop->setEnabled(on);
+    // Enable before disabling, and hand the focus over: a disabled focused
+    // button would pass it on to the next widget and scroll the dock there.
+    const bool buttonFocus = m_start->hasFocus() || m_stop->hasFocus();
+    QPushButton *enabled = on ? m_stop : m_start;
+    QPushButton *disabled = on ? m_start : m_stop;
+    enabled->setEnabled(on ? !isStopping() : true);
+    if (buttonFocus && enabled->isEnabled())
+        enabled->setFocus();
+    disabled->setEnabled(false);
     m_close->setEnabled(on && m_view->selectionModel()->hasSelection());
 }
 

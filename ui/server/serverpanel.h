@@ -20,6 +20,7 @@ class QLineEdit;
 class QPlainTextEdit;
 class QPushButton;
 class QTableView;
+class QTimer;
 
 namespace wslens {
 class CaptureSink;
@@ -53,6 +54,11 @@ public:
     bool start();
     // Closes every connection and the listening socket now.
     void stop();
+    // The Stop button: sends each client a close (1001), then stops when they
+    // all closed or after kStopGraceMs.
+    void stopGracefully();
+    static constexpr int kStopGraceMs = 1000;
+    bool isStopping() const;
     bool isListening() const;
     quint16 port() const;
     // "ws://127.0.0.1:9001/" while listening, else empty.
@@ -85,6 +91,7 @@ private:
     ServerConnectionModel *m_model;
     QLineEdit *m_listen;
     QComboBox *m_behaviour;
+    QWidget *m_scriptRow;
     QLineEdit *m_script;
     QPushButton *m_browse;
     QCheckBox *m_wss;
@@ -94,6 +101,7 @@ private:
     QTableView *m_view;
     QPushButton *m_close;
     QPlainTextEdit *m_log;
+    QTimer *m_stopTimer;
 };
 
 } // namespace wslens::ui
