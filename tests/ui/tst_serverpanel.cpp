@@ -76,6 +76,7 @@ private slots:
     void initTestCase();
     void connectionModel();
     void windowServer();
+    void windowClosesWhileServing();
     void badScript_data();
     void badScript();
     void goodScript();
@@ -210,6 +211,23 @@ void TestServerPanel::windowServer()
     window.setCapture(nullptr);
     QVERIFY(!panel->isListening());
     QTRY_COMPARE_WITH_TIMEOUT(third.disconnected.size(), 1, 10000);
+}
+
+void TestServerPanel::windowClosesWhileServing()
+{
+    // ~MainWindow stops the server before the live capture it writes into goes.
+    auto window = std::make_unique<MainWindow>();
+    ServerPanel *panel = window->serverPanel();
+    setBehaviour(panel, ServerPanel::Behaviour::Echo);
+    panel->findChild<QLineEdit *>(QStringLiteral("serverListen"))->setText(QStringLiteral("127.0.0.1:0"));
+    QVERIFY2(panel->start(), qPrintable(panel->statusLabel()->text()));
+    Client client;
+    QVERIFY(client.open(panel->url()));
+    for (int i = 0; i < 50; ++i)
+        client.ws.sendText(QStringLiteral("busy %1").arg(i));
+    QTRY_VERIFY_WITH_TIMEOUT(client.messages.size() >= 1, 10000);
+    window.reset();
+    QTRY_COMPARE_WITH_TIMEOUT(client.disconnected.size(), 1, 10000);
 }
 
 void TestServerPanel::badScript_data()
