@@ -2,6 +2,8 @@
 
 #include "cli/cli.h"
 
+#include "endpoints/endpointaddress.h"
+
 namespace wslens::cli {
 
 OptionReader::OptionReader(const char *verb, const QStringList &arguments)
@@ -100,7 +102,7 @@ bool OptionReader::hostPort(QString *host, quint16 *port)
 bool OptionReader::listenAddress(QHostAddress *address, quint16 *port)
 {
     QString value;
-    if (!takeValue(&value) || !parseListenAddress(value, address, port))
+    if (!takeValue(&value) || !endpoints::parseEndpoint(value, address, port))
         return setError(QStringLiteral("%1 needs ADDR:PORT (e.g. 127.0.0.1:0)").arg(m_current));
     return true;
 }
@@ -140,22 +142,6 @@ bool splitHostPort(const QString &text, bool allowZeroPort, QString *host, quint
         return false;
     *host = h;
     *port = quint16(p);
-    return true;
-}
-
-bool parseListenAddress(const QString &text, QHostAddress *address, quint16 *port)
-{
-    QString host;
-    quint16 p = 0;
-    if (!splitHostPort(text, true, &host, &p))
-        return false;
-    QHostAddress a;
-    if (host == QLatin1String("localhost"))
-        a = QHostAddress(QHostAddress::LocalHost);
-    else if (!a.setAddress(host))
-        return false;
-    *address = a;
-    *port = p;
     return true;
 }
 

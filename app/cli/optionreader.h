@@ -59,7 +59,4 @@ private:
 // "HOST:PORT" or "[v6]:PORT" split; the port may be 0 when allowZeroPort.
 bool splitHostPort(const QString &text, bool allowZeroPort, QString *host, quint16 *port);
 
-// "ADDR:PORT" for listening ("localhost" means 127.0.0.1).
-bool parseListenAddress(const QString &text, QHostAddress *address, quint16 *port);
-
 } // namespace wslens::cli

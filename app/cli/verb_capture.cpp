@@ -1,6 +1,7 @@
 // wslens capture: run the relay headless and record to a session file (issue 4).
 #include "cli/cli.h"
 
+#include "endpoints/endpointaddress.h"
 #include "intercept/interceptor.h"
 #include "intercept/rulesfile.h"
 #include "relay/relay.h"
@@ -53,28 +54,15 @@ extern "C" void onStopSignal(int)
     [[maybe_unused]] const ssize_t n = ::write(g_signalPipe[1], &c, 1);
 }
 
+// ADDR:PORT, or just PORT / :PORT on 127.0.0.1.
 bool parseListen(const QString &text, QHostAddress &address, quint16 &port)
 {
-    QString host = text;
-    QString portText;
-    const qsizetype colon = text.lastIndexOf(QLatin1Char(':'));
-    if (colon < 0) {
-        host = QStringLiteral("127.0.0.1");
-        portText = text;
-    } else {
-        host = text.left(colon);
-        portText = text.mid(colon + 1);
-    }
-    if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']')))
-        host = host.mid(1, host.size() - 2);
-    if (host.isEmpty() || host == QLatin1String("localhost"))
-        host = QStringLiteral("127.0.0.1");
-    bool ok = false;
-    const uint p = portText.toUInt(&ok);
-    if (!ok || p > 65535 || !address.setAddress(host))
-        return false;
-    port = quint16(p);
-    return true;
+    const QString t = text.trimmed();
+    if (!t.contains(QLatin1Char(':')))
+        return endpoints::parseEndpoint(QStringLiteral("127.0.0.1:") + t, &address, &port);
+    if (t.startsWith(QLatin1Char(':')))
+        return endpoints::parseEndpoint(QStringLiteral("127.0.0.1") + t, &address, &port);
+    return endpoints::parseEndpoint(t, &address, &port);
 }
 
 // --ca-dir, --upstream-ca, --insecure-upstream, --pass-through, --tls.

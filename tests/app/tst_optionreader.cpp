@@ -1,5 +1,6 @@
 // The shared argument walker of the CLI verbs: values, checks and messages.
 #include "cli/optionreader.h"
+#include "endpoints/endpointaddress.h"
 
 #include <QTest>
 
@@ -135,7 +136,7 @@ void TestOptionReader::listenAddress()
     QFETCH(int, port);
     QHostAddress a;
     quint16 p = 12345;
-    QCOMPARE(wslens::cli::parseListenAddress(text, &a, &p), ok);
+    QCOMPARE(wslens::endpoints::parseEndpoint(text, &a, &p), ok);
     if (ok) {
         QCOMPARE(a.toString(), address);
         QCOMPARE(int(p), port);

@@ -26,26 +26,6 @@ namespace wslens::ui {
 
 namespace {
 constexpr int kMaxLogLines = 2000;
-
-// "127.0.0.1:8080", "[::1]:0", "localhost:9000"
-bool parseListen(const QString &text, QHostAddress *address, quint16 *port)
-{
-    const QString t = text.trimmed();
-    const qsizetype colon = t.lastIndexOf(QLatin1Char(':'));
-    if (colon <= 0)
-        return false;
-    QString host = t.left(colon);
-    if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']')))
-        host = host.mid(1, host.size() - 2);
-    if (host == QLatin1String("localhost"))
-        host = QStringLiteral("127.0.0.1");
-    bool ok = false;
-    const uint p = t.mid(colon + 1).toUInt(&ok);
-    if (!ok || p > 65535 || !address->setAddress(host))
-        return false;
-    *port = quint16(p);
-    return true;
-}
 } // namespace
 
 MockServerDialog::MockServerDialog(CaptureStore *store, QWidget *parent)
@@ -185,7 +165,7 @@ bool MockServerDialog::start()
     }
     QHostAddress address;
     quint16 port = 0;
-    if (!parseListen(m_listen->text(), &address, &port)) {
+    if (!endpoints::parseEndpoint(m_listen->text(), &address, &port)) {
         m_status->setText(tr("The listen address must look like 127.0.0.1:8080."));
         return false;
     }
