@@ -89,6 +89,8 @@ private Q_SLOTS:
     void dropped();
     void released_data();
     void released();
+    void closedWhileHeld_data();
+    void closedWhileHeld();
 };
 
 void TestInterceptHandshake::requestEdited()
@@ -288,6 +290,35 @@ void TestInterceptHandshake::released()
     ws.sendTextMessage(QStringLiteral("x"));
     QTRY_COMPARE_WITH_TIMEOUT(received, QStringList{QStringLiteral("x")}, 5000);
     ws.close();
+}
+
+void TestInterceptHandshake::closedWhileHeld_data()
+{
+    dropped_data();
+}
+
+void TestInterceptHandshake::closedWhileHeld()
+{
+    QFETCH(bool, request);
+    Rig rig;
+    QVERIFY(rig.start(request ? kRequestRule : kResponseRule));
+    QSignalSpy held(&rig.interceptor, &Interceptor::messageHeld);
+    QSignalSpy released(&rig.interceptor, &Interceptor::heldReleased);
+    {
+        QTcpSocket client;
+        client.connectToHost(QHostAddress::LocalHost, rig.relay->listenPort());
+        QVERIFY(client.waitForConnected(3000));
+        client.write(rig.upgradeRequest());
+        QTRY_COMPARE_WITH_TIMEOUT(held.size(), 1, 5000);
+        client.abort();
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(released.size(), 1, 5000);
+    QCOMPARE(released.at(0).at(1).value<HeldOutcome>(), HeldOutcome::Discarded);
+    QCOMPARE(rig.interceptor.heldCount(), 0);
+    const quint64 id = held.at(0).at(0).value<HeldMessage>().id;
+    QVERIFY(!rig.interceptor.forward(id)); // gone
+    QTRY_VERIFY_WITH_TIMEOUT(rig.sink.connectionCount() == 1 && rig.sink.allClosed(), 5000);
+    QVERIFY(!rig.sink.connections().at(0).error.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestInterceptHandshake)

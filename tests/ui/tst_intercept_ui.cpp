@@ -70,6 +70,9 @@ void tst_InterceptUi::rulesModelEdits_data()
     QTest::newRow("opcode data") << int(RulesModel::OpcodeColumn) << QStringLiteral("data") << true << QStringLiteral("data") << false;
     QTest::newRow("opcode bad") << int(RulesModel::OpcodeColumn) << QStringLiteral("loud") << false << QStringLiteral("data") << false;
     QTest::newRow("match keeps spaces") << int(RulesModel::MatchColumn) << QStringLiteral(" a b ") << true << QStringLiteral(" a b ") << true;
+    QTest::newRow("handshake request") << int(RulesModel::HandshakeColumn) << QStringLiteral("request") << true << QStringLiteral("request") << true;
+    QTest::newRow("handshake none") << int(RulesModel::HandshakeColumn) << QString() << true << QString() << false;
+    QTest::newRow("handshake bad") << int(RulesModel::HandshakeColumn) << QStringLiteral("upgrade") << false << QString() << false;
     QTest::newRow("host trimmed") << int(RulesModel::HostColumn) << QStringLiteral(" *.test ") << true << QStringLiteral("*.test") << true;
 }
 
@@ -217,6 +220,20 @@ void tst_InterceptUi::heldModel()
     QCOMPARE(model.message(0)->id, quint64(8));
     model.remove(99);
     QCOMPARE(model.rowCount(), 1);
+    intercept::HeldMessage h = a;
+    h.id = 9;
+    h.kind = intercept::HeldKind::HandshakeResponse;
+    h.direction = Direction::ServerToClient;
+    h.opcode = 0;
+    h.payload = QByteArrayLiteral("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n");
+    model.add(h);
+    QCOMPARE(model.rowCount(), 2);
+    QCOMPARE(model.index(1, HeldMessageModel::TypeColumn).data().toString(), QStringLiteral("handshake response"));
+    h.id = 10;
+    h.kind = intercept::HeldKind::HandshakeRequest;
+    model.add(h);
+    QCOMPARE(model.index(2, HeldMessageModel::TypeColumn).data().toString(), QStringLiteral("handshake request"));
+    QVERIFY(model.index(2, HeldMessageModel::PreviewColumn).data().toString().startsWith(QLatin1String("HTTP/1.1 101")));
 }
 
 void tst_InterceptUi::payloadEditor_data()

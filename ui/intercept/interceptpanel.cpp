@@ -145,6 +145,8 @@ void InterceptPanel::showCurrent()
     m_shownId = m->id;
     m_editor->setEnabled(true);
     m_editor->setPayload(m->payload, m->opcode == Opcode::Binary);
+    if (m->kind != intercept::HeldKind::Message)
+        m_editor->setView(PayloadEditor::View::Text); // a head is edited as text
 }
 
 bool InterceptPanel::forwardCurrent()
@@ -163,7 +165,13 @@ bool InterceptPanel::forwardCurrent()
         }
         edited = bytes;
     }
-    return m_interceptor->forward(m->id, edited);
+    QString error;
+    if (m_interceptor->forward(m->id, edited, &error))
+        return true;
+    if (m->kind != intercept::HeldKind::Message && edited) // an edited head that does not parse stays held
+        QMessageBox::warning(this, QStringLiteral("Forward"),
+                             QStringLiteral("The edited handshake is not valid: %1.\nIt stays held; fix it or drop it.").arg(error));
+    return false;
 }
 
 bool InterceptPanel::dropCurrent()
