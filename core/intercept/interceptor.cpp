@@ -89,7 +89,7 @@ int Interceptor::heldCount() const
     return int(m_held.size());
 }
 
-bool Interceptor::forward(quint64 id, const std::optional<QByteArray> &edited, QString *error)
+bool Interceptor::forward(quint64 id, const std::optional<QByteArray> &edited, QString *error, int fragments)
 {
     QMutexLocker lock(&m_mutex);
     const auto it = m_held.find(id);
@@ -113,7 +113,7 @@ bool Interceptor::forward(quint64 id, const std::optional<QByteArray> &edited, Q
         return true;
     }
     ConnectionIntercept *c = it->second.owner;
-    QMetaObject::invokeMethod(c, [c, id, edited] { c->applyForward(id, edited); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(c, [c, id, edited, fragments] { c->applyForward(id, edited, fragments); }, Qt::QueuedConnection);
     return true;
 }
 

@@ -83,7 +83,10 @@ public:
     // correctly encoded for its direction). false: unknown id.
     // Handshake items: the edited head must parse as an HTTP head of the same
     // kind (the relay's check); if not, false with *error and the item stays held.
-    bool forward(quint64 id, const std::optional<QByteArray> &edited = std::nullopt, QString *error = nullptr);
+    // fragments > 1 with an edited data message: it goes out as that many
+    // frames (first with the opcode, then continuations, FIN on the last).
+    bool forward(quint64 id, const std::optional<QByteArray> &edited = std::nullopt, QString *error = nullptr,
+                 int fragments = 1);
     bool drop(quint64 id);
     void forwardAll();
 

@@ -2,6 +2,7 @@
 // undo, file round trip), held-message model, payload editor, inject dialog.
 #include "intercept/heldmessagemodel.h"
 #include "intercept/injectdialog.h"
+#include "intercept/interceptpanel.h"
 #include "intercept/interceptor.h"
 #include "intercept/payloadeditor.h"
 #include "intercept/rulesdialog.h"
@@ -13,6 +14,7 @@
 #include <QCoreApplication>
 #include <QPlainTextEdit>
 #include <QSettings>
+#include <QSpinBox>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -40,6 +42,7 @@ private Q_SLOTS:
     void payloadEditor();
     void payloadEditorViews();
     void injectWithoutConnections();
+    void panelFragmentsBox();
 
 private:
     QTemporaryDir m_dir;
@@ -309,6 +312,19 @@ void tst_InterceptUi::injectWithoutConnections()
     QCOMPARE(dialog.connectionCombo()->count(), 0);
     QVERIFY(!dialog.send());
     QVERIFY2(dialog.status().contains(QLatin1String("live connection")), qPrintable(dialog.status()));
+}
+
+void tst_InterceptUi::panelFragmentsBox()
+{
+    intercept::Interceptor interceptor;
+    InterceptPanel panel(&interceptor);
+    QSpinBox *box = panel.findChild<QSpinBox *>(QStringLiteral("interceptFragments"));
+    QVERIFY(box);
+    QCOMPARE(box, panel.fragmentsBox());
+    QCOMPARE(box->value(), 1); // one frame unless the user asks
+    QCOMPARE(box->minimum(), 1);
+    box->setValue(0);
+    QCOMPARE(box->value(), 1);
 }
 
 QTEST_MAIN(tst_InterceptUi)
