@@ -138,14 +138,14 @@ void ConnectionIntercept::applySettings(std::shared_ptr<const RuleSet> rules, bo
     }
 }
 
-void ConnectionIntercept::applyForward(quint64 id, std::optional<QByteArray> edited)
+void ConnectionIntercept::applyForward(quint64 id, std::optional<QByteArray> edited, int fragments)
 {
     const auto it = m_held.find(id);
     if (m_closed || it == m_held.end())
         return;
     const Direction d = it->second;
     Output out;
-    if (!stream(d).forward(id, edited, out))
+    if (!stream(d).forward(id, edited, out, fragments))
         return;
     m_held.erase(it);
     const bool wasEdited = edited.has_value()

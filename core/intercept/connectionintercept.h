@@ -56,7 +56,7 @@ public:
 private:
     friend class Interceptor;
     void applySettings(std::shared_ptr<const RuleSet> rules, bool enabled);
-    void applyForward(quint64 id, std::optional<QByteArray> edited);
+    void applyForward(quint64 id, std::optional<QByteArray> edited, int fragments);
     void applyDrop(quint64 id);
     void applyForwardAll();
     void applyInject(Direction direction, InterceptMessage message);

@@ -2,6 +2,7 @@
 
 #include "intercept/connectionintercept.h"
 
+#include <QDateTime>
 #include <QMutexLocker>
 
 namespace wslens::intercept {
@@ -11,6 +12,7 @@ Interceptor::Interceptor(QObject *parent)
 {
     qRegisterMetaType<wslens::intercept::HeldMessage>();
     qRegisterMetaType<wslens::intercept::HeldOutcome>();
+    qRegisterMetaType<wslens::intercept::HeldKind>();
     m_ruleSet = RuleSet::compile({});
 }
 
@@ -56,6 +58,8 @@ void Interceptor::setEnabled(bool on)
     {
         QMutexLocker lock(&m_mutex);
         broadcastSettings();
+        if (!on)
+            releaseAllHandshakesLocked();
     }
     emit enabledChanged(on);
 }
@@ -85,14 +89,31 @@ int Interceptor::heldCount() const
     return int(m_held.size());
 }
 
-bool Interceptor::forward(quint64 id, const std::optional<QByteArray> &edited)
+bool Interceptor::forward(quint64 id, const std::optional<QByteArray> &edited, QString *error, int fragments)
 {
     QMutexLocker lock(&m_mutex);
     const auto it = m_held.find(id);
-    if (it == m_held.end())
+    if (it == m_held.end()) {
+        if (error)
+            *error = QStringLiteral("no held item %1").arg(id);
         return false;
+    }
+    if (!it->second.owner) {
+        if (edited && *edited != it->second.message.payload) {
+            const QString why = it->second.validator ? it->second.validator(*edited) : QString();
+            if (!why.isEmpty()) {
+                if (error)
+                    *error = why;
+                return false;
+            }
+            releaseHandshakeLocked(it, HeldOutcome::Edited, *edited);
+        } else {
+            releaseHandshakeLocked(it, HeldOutcome::Forwarded, it->second.message.payload);
+        }
+        return true;
+    }
     ConnectionIntercept *c = it->second.owner;
-    QMetaObject::invokeMethod(c, [c, id, edited] { c->applyForward(id, edited); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(c, [c, id, edited, fragments] { c->applyForward(id, edited, fragments); }, Qt::QueuedConnection);
     return true;
 }
 
@@ -102,6 +123,10 @@ bool Interceptor::drop(quint64 id)
     const auto it = m_held.find(id);
     if (it == m_held.end())
         return false;
+    if (!it->second.owner) {
+        releaseHandshakeLocked(it, HeldOutcome::Dropped, QByteArray());
+        return true;
+    }
     ConnectionIntercept *c = it->second.owner;
     QMetaObject::invokeMethod(c, [c, id] { c->applyDrop(id); }, Qt::QueuedConnection);
     return true;
@@ -110,6 +135,7 @@ bool Interceptor::drop(quint64 id)
 void Interceptor::forwardAll()
 {
     QMutexLocker lock(&m_mutex);
+    releaseAllHandshakesLocked();
     for (const auto &entry : m_connections) {
         ConnectionIntercept *c = entry.second;
         QMetaObject::invokeMethod(c, [c] { c->applyForwardAll(); }, Qt::QueuedConnection);
@@ -134,6 +160,66 @@ QList<quint64> Interceptor::liveConnections() const
     for (const auto &[id, c] : m_connections)
         out.append(id);
     return out;
+}
+
+quint64 Interceptor::holdHandshake(HandshakeStage stage, quint64 connectionId, const QString &url, const QString &host,
+                                   const QByteArray &head, QObject *context, HeadValidator validator,
+                                   HandshakeRelease release)
+{
+    if (!m_enabled.load() || !context)
+        return 0;
+    const std::shared_ptr<const RuleSet> rules = ruleSet();
+    const int rule = rules ? rules->matchHandshake(stage, url, host, head) : -1;
+    if (rule < 0)
+        return 0;
+    HeldMessage m;
+    m.id = nextHeldId();
+    m.kind = stage == HandshakeStage::Request ? HeldKind::HandshakeRequest : HeldKind::HandshakeResponse;
+    m.connectionId = connectionId;
+    m.url = url;
+    m.direction = stage == HandshakeStage::Request ? Direction::ClientToServer : Direction::ServerToClient;
+    m.payload = head;
+    m.rule = rule;
+    m.heldAtUs = QDateTime::currentMSecsSinceEpoch() * 1000;
+    {
+        QMutexLocker lock(&m_mutex);
+        HeldSlot slot;
+        slot.message = m;
+        slot.context = context;
+        slot.validator = std::move(validator);
+        slot.release = std::move(release);
+        m_held[m.id] = std::move(slot);
+    }
+    QMetaObject::invokeMethod(this, [this, m] { emit messageHeld(m); }, Qt::QueuedConnection);
+    return m.id;
+}
+
+void Interceptor::cancelHandshake(quint64 id)
+{
+    noteReleased(id, HeldOutcome::Discarded);
+}
+
+void Interceptor::releaseHandshakeLocked(std::map<quint64, HeldSlot>::iterator it, HeldOutcome outcome,
+                                         QByteArray head)
+{
+    const quint64 id = it->first;
+    HandshakeRelease release = std::move(it->second.release);
+    QObject *context = it->second.context;
+    m_held.erase(it);
+    // Posted while m_mutex is held: the context cannot be destroyed in between
+    // (its cancelHandshake() waits for the mutex and then finds nothing).
+    QMetaObject::invokeMethod(context, [release, outcome, head] { release(outcome, head); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(this, [this, id, outcome] { emit heldReleased(id, outcome); }, Qt::QueuedConnection);
+}
+
+void Interceptor::releaseAllHandshakesLocked()
+{
+    for (auto it = m_held.begin(); it != m_held.end();) {
+        auto next = std::next(it);
+        if (!it->second.owner)
+            releaseHandshakeLocked(it, HeldOutcome::Forwarded, it->second.message.payload);
+        it = next;
+    }
 }
 
 Interceptor::Attached Interceptor::attach(ConnectionIntercept *connection)
@@ -168,7 +254,10 @@ void Interceptor::noteHeld(const HeldMessage &message, ConnectionIntercept *owne
 {
     {
         QMutexLocker lock(&m_mutex);
-        m_held[message.id] = HeldSlot{message, owner};
+        HeldSlot slot;
+        slot.message = message;
+        slot.owner = owner;
+        m_held[message.id] = std::move(slot);
     }
     QMetaObject::invokeMethod(this, [this, message] { emit messageHeld(message); }, Qt::QueuedConnection);
 }

@@ -10,6 +10,7 @@
 #include <QObject>
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -18,10 +19,16 @@ namespace wslens::intercept {
 
 class ConnectionIntercept;
 
+// What a held item is: a WebSocket message, or the head of the upgrade
+// request (before it goes to the server) or of the 101 response (before it
+// goes to the client), held by a handshake rule.
+enum class HeldKind : quint8 { Message = 0, HandshakeRequest = 1, HandshakeResponse = 2 };
+
 // A message held by a breakpoint, as the held-queue UI shows it.
 struct HeldMessage
 {
     quint64 id = 0;
+    HeldKind kind = HeldKind::Message; // handshake kinds: payload is the head text ("GET /p HTTP/1.1\r\nHost: h\r\n...\r\n\r\n")
     quint64 connectionId = 0;
     QString url;
     Direction direction = Direction::ClientToServer;
@@ -74,7 +81,12 @@ public:
     int heldCount() const;
     // Releases a held message: unchanged, or with an edited payload (sent
     // correctly encoded for its direction). false: unknown id.
-    bool forward(quint64 id, const std::optional<QByteArray> &edited = std::nullopt);
+    // Handshake items: the edited head must parse as an HTTP head of the same
+    // kind (the relay's check); if not, false with *error and the item stays held.
+    // fragments > 1 with an edited data message: it goes out as that many
+    // frames (first with the opcode, then continuations, FIN on the last).
+    bool forward(quint64 id, const std::optional<QByteArray> &edited = std::nullopt, QString *error = nullptr,
+                 int fragments = 1);
     bool drop(quint64 id);
     void forwardAll();
 
@@ -84,6 +96,21 @@ public:
     // live connection.
     bool inject(quint64 connectionId, Direction direction, const InterceptMessage &message);
     QList<quint64> liveConnections() const;
+
+    // ---- relay side (any thread): handshake breakpoints ----
+    // Checks an empty string for a good edited head, else says what is wrong.
+    // Runs in the thread that calls forward(): must not touch session state.
+    using HeadValidator = std::function<QString(const QByteArray &head)>;
+    // Called (queued) in context's thread when the held head is released:
+    // Forwarded/Edited with the head to send, Dropped (head empty).
+    using HandshakeRelease = std::function<void(HeldOutcome outcome, const QByteArray &head)>;
+    // When interception is on and a handshake rule for stage matches, holds
+    // the head and returns its held id; else 0 (send it now).
+    quint64 holdHandshake(HandshakeStage stage, quint64 connectionId, const QString &url, const QString &host,
+                          const QByteArray &head, QObject *context, HeadValidator validator, HandshakeRelease release);
+    // The connection went away while the head was held: forgotten, reported
+    // as Discarded; release is not called.
+    void cancelHandshake(quint64 id);
 
 Q_SIGNALS:
     void messageHeld(const wslens::intercept::HeldMessage &message);
@@ -114,8 +141,14 @@ private:
     struct HeldSlot
     {
         HeldMessage message;
-        ConnectionIntercept *owner = nullptr;
+        ConnectionIntercept *owner = nullptr; // null for handshake items
+        QObject *context = nullptr;           // handshake items
+        HeadValidator validator;
+        HandshakeRelease release;
     };
+    // m_mutex held: posts the release to the handshake item's context and forgets it.
+    void releaseHandshakeLocked(std::map<quint64, HeldSlot>::iterator it, HeldOutcome outcome, QByteArray head);
+    void releaseAllHandshakesLocked();
     std::map<quint64, HeldSlot> m_held;
 };
 
@@ -123,3 +156,4 @@ private:
 
 Q_DECLARE_METATYPE(wslens::intercept::HeldMessage)
 Q_DECLARE_METATYPE(wslens::intercept::HeldOutcome)
+Q_DECLARE_METATYPE(wslens::intercept::HeldKind)

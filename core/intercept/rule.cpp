@@ -26,6 +26,30 @@ bool actionFromName(const QString &name, RuleAction *out)
     return true;
 }
 
+QString handshakeName(HandshakeStage s)
+{
+    switch (s) {
+    case HandshakeStage::None: return QString();
+    case HandshakeStage::Request: return QStringLiteral("request");
+    case HandshakeStage::Response: return QStringLiteral("response");
+    }
+    return QString();
+}
+
+bool handshakeFromName(const QString &name, HandshakeStage *out)
+{
+    const QString n = name.trimmed().toLower();
+    if (n.isEmpty() || n == QLatin1String("none"))
+        *out = HandshakeStage::None;
+    else if (n == QLatin1String("request"))
+        *out = HandshakeStage::Request;
+    else if (n == QLatin1String("response"))
+        *out = HandshakeStage::Response;
+    else
+        return false;
+    return true;
+}
+
 QString directionName(RuleDirection d)
 {
     switch (d) {

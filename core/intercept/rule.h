@@ -17,6 +17,11 @@ enum class RuleAction : quint8 {
     Breakpoint = 2, // the message is held until the user forwards, edits or drops it
 };
 
+// A breakpoint on the WebSocket handshake instead of on messages: hold the
+// upgrade request before it goes to the server, or the 101 response before
+// it goes to the client.
+enum class HandshakeStage : quint8 { None = 0, Request = 1, Response = 2 };
+
 // Which stream a rule watches.
 enum class RuleDirection : quint8 { ClientToServer = 0, ServerToClient = 1, Both = 2 };
 
@@ -35,6 +40,7 @@ struct Rule
     QString url;        // regex on the connection URL; empty: any
     QString host;       // host name pattern with * and ? wildcards (case-insensitive); empty: any
     bool enabled = true;
+    HandshakeStage handshake = HandshakeStage::None; // != None: a handshake breakpoint (match: regex on the head text)
 
     bool appliesTo(Direction d) const
     {
@@ -45,7 +51,7 @@ struct Rule
     {
         return name == o.name && action == o.action && direction == o.direction && match == o.match
             && replace == o.replace && hex == o.hex && replaceHex == o.replaceHex && opcode == o.opcode
-            && url == o.url && host == o.host && enabled == o.enabled;
+            && url == o.url && host == o.host && enabled == o.enabled && handshake == o.handshake;
     }
     bool operator!=(const Rule &o) const { return !(*this == o); }
 };
@@ -59,6 +65,8 @@ QString directionName(RuleDirection d);  // "c2s", "s2c", "both"
 bool directionFromName(const QString &name, RuleDirection *out);
 QString opcodeName(int opcode);          // "text", "binary", "close", "ping", "pong", or the number
 bool opcodeFromName(const QString &name, int *out);
+QString handshakeName(HandshakeStage s); // "", "request", "response"
+bool handshakeFromName(const QString &name, HandshakeStage *out); // "request"/"response" ("" or "none": None)
 
 // A hex byte pattern: each element is a byte value, or -1 for "any byte".
 using HexPattern = std::vector<int>;

@@ -65,6 +65,17 @@ std::shared_ptr<RuleSet> RuleSet::compile(const RuleList &rules, QString *error)
                 *error = fieldError(i, "opcode", QStringLiteral("must be 0..15 or a name (text, binary, close, ping, pong)"));
             return nullptr;
         }
+        if (r.handshake != HandshakeStage::None) {
+            const char *bad = r.action != RuleAction::Breakpoint ? "handshake"
+                              : !r.hex.isEmpty()                  ? "hex"
+                              : r.opcode != -1                    ? "opcode"
+                                                                  : nullptr;
+            if (bad) {
+                if (error)
+                    *error = fieldError(i, bad, QStringLiteral("a handshake rule is a breakpoint with only url, host and match (a regex on the head text)"));
+                return nullptr;
+            }
+        }
         if (!r.match.isEmpty()) {
             if (!compileRegex(r.match, QRegularExpression::UseUnicodePropertiesOption, &c.match, i, "match", error))
                 return nullptr;
@@ -134,7 +145,7 @@ std::vector<int> RuleSet::rulesFor(Direction direction, const QString &url, cons
     for (int i = 0; i < size(); ++i) {
         const Rule &r = m_rules.at(i);
         const Compiled &c = m_compiled[std::size_t(i)];
-        if (!r.enabled || !r.appliesTo(direction))
+        if (!r.enabled || !r.appliesTo(direction) || r.handshake != HandshakeStage::None)
             continue;
         if (!r.url.isEmpty() && !c.url.match(url).hasMatch())
             continue;
@@ -143,6 +154,27 @@ std::vector<int> RuleSet::rulesFor(Direction direction, const QString &url, cons
         out.push_back(i);
     }
     return out;
+}
+
+int RuleSet::matchHandshake(HandshakeStage stage, const QString &url, const QString &host, const QByteArray &head) const
+{
+    if (stage == HandshakeStage::None)
+        return -1;
+    for (int i = 0; i < size(); ++i) {
+        const Rule &r = m_rules.at(i);
+        const Compiled &c = m_compiled[std::size_t(i)];
+        if (!r.enabled || r.handshake != stage)
+            continue;
+        if (!r.url.isEmpty() && !c.url.match(url).hasMatch())
+            continue;
+        if (!r.host.isEmpty() && !c.host.match(host).hasMatch())
+            continue;
+        if (c.hasMatch && !c.match.match(QString::fromLatin1(head)).hasMatch())
+            continue;
+        m_hits[std::size_t(i)].fetch_add(1, std::memory_order_relaxed);
+        return i;
+    }
+    return -1;
 }
 
 bool RuleSet::mayMatchOpcode(const std::vector<int> &active, quint8 opcode) const

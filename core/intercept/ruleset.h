@@ -47,6 +47,10 @@ public:
     // breakpoint ends the evaluation. Counts hits.
     RuleResult apply(const std::vector<int> &active, quint8 opcode, const QByteArray &payload) const;
 
+    // The first enabled handshake breakpoint (Rule::handshake == stage) whose
+    // URL, host and match (regex on the head text) fit; counts its hit. -1: none.
+    int matchHandshake(HandshakeStage stage, const QString &url, const QString &host, const QByteArray &head) const;
+
 private:
     struct Compiled
     {

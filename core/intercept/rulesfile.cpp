@@ -58,7 +58,7 @@ bool parseRules(const QByteArray &json, RuleList *out, QString *error)
     static const QStringList known = {
         QStringLiteral("name"),  QStringLiteral("action"), QStringLiteral("direction"), QStringLiteral("match"),
         QStringLiteral("replace"), QStringLiteral("hex"), QStringLiteral("replaceHex"), QStringLiteral("opcode"),
-        QStringLiteral("url"),   QStringLiteral("host"),   QStringLiteral("enabled")};
+        QStringLiteral("url"),   QStringLiteral("host"),   QStringLiteral("enabled"), QStringLiteral("handshake")};
     RuleList rules;
     const QJsonArray array = rulesValue.toArray();
     for (int i = 0; i < array.size(); ++i) {
@@ -122,6 +122,16 @@ bool parseRules(const QByteArray &json, RuleList *out, QString *error)
             if (!ok) {
                 err = fieldError(i, QStringLiteral("opcode"),
                                  QStringLiteral("expected text, binary, close, ping, pong or a number 0-15"));
+                return false;
+            }
+        }
+        const QJsonValue handshake = o.value(QLatin1String("handshake"));
+        if (!handshake.isUndefined()) {
+            if (!handshake.isString() || !handshakeFromName(handshake.toString(), &r.handshake)) {
+                err = fieldError(i, QStringLiteral("handshake"),
+                                 QStringLiteral("expected \"request\" or \"response\", got %1")
+                                     .arg(handshake.isString() ? QLatin1Char('"') + handshake.toString() + QLatin1Char('"')
+                                                               : QStringLiteral("a non-string")));
                 return false;
             }
         }
@@ -189,6 +199,8 @@ QByteArray rulesToJson(const RuleList &rules)
             o.insert(QLatin1String("host"), r.host);
         if (!r.enabled)
             o.insert(QLatin1String("enabled"), false);
+        if (r.handshake != HandshakeStage::None)
+            o.insert(QLatin1String("handshake"), handshakeName(r.handshake));
         array.append(o);
     }
     QJsonObject root;

@@ -429,7 +429,7 @@ void StreamInterceptor::finalize(Entry &e)
     } else if (e.result.modified) {
         if (sensitive)
             m_reencode = true;
-        item.bytes = encode(e.opcode, e.result.payload, e.compressed);
+        item.bytes = encode(e.opcode, e.result.payload, e.compressed, e.fragments);
         item.mark = EditMark::Replaced;
         item.original = e.decoded;
     } else if (e.compressed && m_reencode) {
@@ -475,7 +475,7 @@ void StreamInterceptor::emitBytes(QByteArray bytes)
     emitItem(std::move(item));
 }
 
-QByteArray StreamInterceptor::encode(quint8 opcode, const QByteArray &payload, bool compress)
+QByteArray StreamInterceptor::encode(quint8 opcode, const QByteArray &payload, bool compress, int fragments)
 {
     QByteArray data = payload;
     std::uint8_t rsv = 0;
@@ -492,7 +492,17 @@ QByteArray StreamInterceptor::encode(quint8 opcode, const QByteArray &payload, b
     }
     const bool mask = m_options.direction == Direction::ClientToServer;
     QByteArray out;
-    FrameWriter::appendFrame(out, opcode, data, true, rsv, mask, mask ? FrameWriter::randomMaskKey() : 0);
+    // Fragmented: the opcode (and RSV1) on the first frame, continuations (0) after, FIN on the last.
+    const qsizetype most = std::max<qsizetype>(1, data.size());
+    const int n = Opcode::isControl(opcode) ? 1 : int(std::clamp<qsizetype>(fragments, 1, most));
+    qsizetype pos = 0;
+    for (int i = 0; i < n; ++i) {
+        const qsizetype length = (data.size() - pos) / (n - i);
+        FrameWriter::appendFrame(out, i == 0 ? opcode : std::uint8_t(Opcode::Continuation),
+                                 QByteArrayView(data.constData() + pos, length), i == n - 1, i == 0 ? rsv : 0, mask,
+                                 mask ? FrameWriter::randomMaskKey() : 0);
+        pos += length;
+    }
     return out;
 }
 
@@ -613,7 +623,7 @@ StreamInterceptor::Entry *StreamInterceptor::findHeld(quint64 id)
     return nullptr;
 }
 
-bool StreamInterceptor::forward(quint64 id, const std::optional<QByteArray> &edited, Output &out)
+bool StreamInterceptor::forward(quint64 id, const std::optional<QByteArray> &edited, Output &out, int fragments)
 {
     Entry *e = findHeld(id);
     if (!e)
@@ -621,8 +631,9 @@ bool StreamInterceptor::forward(quint64 id, const std::optional<QByteArray> &edi
     e->held = false;
     e->result.outcome = RuleResult::Outcome::Forward;
     if (edited) {
+        e->fragments = std::max(1, fragments);
         e->result.payload = *edited;
-        e->result.modified = *edited != e->decoded;
+        e->result.modified = *edited != e->decoded || e->fragments > 1; // a new fragmentation is an edit too
     }
     flushReleased(out);
     return true;

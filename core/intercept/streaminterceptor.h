@@ -119,7 +119,9 @@ public:
     std::vector<quint64> heldIds() const;
     int heldCount() const;
     // A held message goes on: as it was, or with an edited payload. false: unknown id.
-    bool forward(quint64 id, const std::optional<QByteArray> &edited, Output &out);
+    // fragments > 1 (with an edited payload): sent as that many frames (fewer
+    // when the payload has fewer bytes); control messages always go as one.
+    bool forward(quint64 id, const std::optional<QByteArray> &edited, Output &out, int fragments = 1);
     bool drop(quint64 id, Output &out);
     // Every held message goes on, unchanged; returns their ids.
     std::vector<quint64> forwardAll(Output &out);
@@ -154,6 +156,7 @@ private:
         bool held = false;
         quint64 id = 0;
         QByteArray raw; // Kind::Raw
+        int fragments = 1; // an edit goes out in this many frames
     };
     enum class FrameKind : quint8 { Skip, Stream, Buffer, Control };
     enum class MessageMode : quint8 { None, Stream, Buffer };
@@ -173,7 +176,7 @@ private:
     void completeControl();
     void abandonBufferedMessage();
     void flushInjects();
-    QByteArray encode(quint8 opcode, const QByteArray &payload, bool compress);
+    QByteArray encode(quint8 opcode, const QByteArray &payload, bool compress, int fragments = 1);
     static QByteArray reconstruct(const std::vector<Frame> &frames);
     static std::vector<FrameRecord> droppedRecords(const Entry &e);
     static quint64 entrySize(const Entry &e);

@@ -1,6 +1,7 @@
 #include "relay/relaysession.h"
 
 #include "intercept/connectionintercept.h"
+#include "relay/handshakehold.h"
 #include "protocol/permessagedeflate.h"
 
 #include "protocol/handshake.h"
@@ -140,7 +141,10 @@ RelaySession::RelaySession(qintptr descriptor, std::shared_ptr<const SessionCont
         m_timer.start(cfg.tlsHandshakeTimeoutMs);
 }
 
-RelaySession::~RelaySession() = default;
+RelaySession::~RelaySession()
+{
+    cancelHeldHandshake();
+}
 
 QSslSocket *RelaySession::source(bool fromClient) const
 {
@@ -352,10 +356,32 @@ bool RelaySession::handleRequestHead(HttpHead head)
         openRecord();
     }
     m_clientState = ClientState::Idle;
+    if (m_requestIsUpgrade && m_ctx->interceptor && m_pendingFailure.isEmpty()) {
+        const HeadLimits limits{cfg.maxHeadBytes, cfg.maxHeadLines};
+        const quint64 held = m_ctx->interceptor->holdHandshake(
+            intercept::HandshakeStage::Request, m_info.id, m_info.url, QString::fromLatin1(host), m_requestWire, this,
+            [limits](const QByteArray &text) {
+                HttpHead h;
+                return parseEditedHead(text, true, limits, &h);
+            },
+            [this](intercept::HeldOutcome outcome, const QByteArray &text) { releaseHeldRequest(int(outcome), text); });
+        if (held) {
+            m_heldHandshake = held;
+            m_heldHost = host;
+            m_heldPort = port;
+            return false; // the request waits at the breakpoint
+        }
+    }
+    dispatchRequest(host, port);
+    return m_clientState == ClientState::Head;
+}
+
+void RelaySession::dispatchRequest(const QByteArray &host, quint16 port)
+{
     if (!m_pendingFailure.isEmpty()) {
         // The server side of this tunnel failed before the client's first request.
         failRequest(502, "Bad Gateway", m_pendingFailure);
-        return false;
+        return;
     }
     m_requestWaiting = true;
     if (m_upstream && m_upState == UpstreamState::None && m_upHost == host && m_upPort == port
@@ -367,7 +393,71 @@ bool RelaySession::handleRequestHead(HttpHead head)
     } else {
         connectUpstream(host, port);
     }
-    return m_clientState == ClientState::Head;
+}
+
+void RelaySession::releaseHeldRequest(int outcome, const QByteArray &text)
+{
+    if (m_heldHandshake == 0 || !m_client || m_clientState != ClientState::Idle || m_finished)
+        return;
+    m_heldHandshake = 0;
+    const auto o = intercept::HeldOutcome(outcome);
+    if (o == intercept::HeldOutcome::Dropped) {
+        failRequest(502, "Bad Gateway", QStringLiteral("the handshake request was dropped at a breakpoint"));
+        return;
+    }
+    if (o == intercept::HeldOutcome::Edited) {
+        HttpHead edited;
+        QByteArray wire;
+        const QString why = parseEditedHead(text, true, {m_ctx->config.maxHeadBytes, m_ctx->config.maxHeadLines},
+                                            &edited, &wire);
+        if (!why.isEmpty() || !m_requestBody.setupForRequest(edited)) {
+            failRequest(400, "Bad Request", why.isEmpty() ? QStringLiteral("the edited request body length is not delimited") : why);
+            return;
+        }
+        // The record keeps what goes to the server.
+        if (m_info.url.endsWith(QString::fromLatin1(m_request.target)))
+            m_info.url = m_info.url.left(m_info.url.size() - m_request.target.size()) + QString::fromLatin1(edited.target);
+        m_request = edited;
+        m_requestWire = wire;
+        m_info.requestMethod = edited.method;
+        m_info.requestTarget = edited.target;
+        m_info.requestHeaders = edited.headers;
+        if (m_ctx->sink && m_recordOpen)
+            m_ctx->sink->updateConnection(m_info);
+    }
+    dispatchRequest(m_heldHost, m_heldPort);
+}
+
+void RelaySession::releaseHeldResponse(int outcome, const QByteArray &text)
+{
+    if (m_heldHandshake == 0 || m_upState != UpstreamState::HeldHead || !m_client || m_finished)
+        return;
+    m_heldHandshake = 0;
+    const auto o = intercept::HeldOutcome(outcome);
+    if (o == intercept::HeldOutcome::Dropped) {
+        failRequest(502, "Bad Gateway", QStringLiteral("the handshake response was dropped at a breakpoint"));
+        return;
+    }
+    HttpHead response;
+    QByteArray wire;
+    const QString why = parseEditedHead(text, false, {m_ctx->config.maxHeadBytes, m_ctx->config.maxHeadLines},
+                                        &response, &wire);
+    if (!why.isEmpty()) {
+        failRequest(502, "Bad Gateway", why);
+        return;
+    }
+    // Unchanged: exactly the bytes the server sent.
+    m_client->write(o == intercept::HeldOutcome::Edited ? wire : text);
+    startWebSocket(response);
+}
+
+void RelaySession::cancelHeldHandshake()
+{
+    if (m_heldHandshake == 0)
+        return;
+    if (m_ctx->interceptor)
+        m_ctx->interceptor->cancelHandshake(m_heldHandshake);
+    m_heldHandshake = 0;
 }
 
 void RelaySession::connectUpstream(const QByteArray &host, quint16 port)
@@ -515,6 +605,7 @@ void RelaySession::onUpstreamReadyRead()
             startRawTunnel(); // the server speaks first: not HTTP
         break;
     case UpstreamState::Connecting:
+    case UpstreamState::HeldHead: // frames after the held 101 wait in the socket
         break;
     case UpstreamState::Head:
         m_upBuf += m_upstream->readAll();
@@ -578,6 +669,21 @@ void RelaySession::handleResponseHead(const HttpHead &head, qsizetype headLength
 {
     const QByteArray headBytes = m_upBuf.left(headLength); // forwarded exactly as received
     m_upBuf.remove(0, headLength);
+    if (head.status == 101 && m_requestIsUpgrade && head.hasToken("Upgrade", "websocket") && m_ctx->interceptor) {
+        const HeadLimits limits{m_ctx->config.maxHeadBytes, m_ctx->config.maxHeadLines};
+        const quint64 held = m_ctx->interceptor->holdHandshake(
+            intercept::HandshakeStage::Response, m_info.id, m_info.url, QString::fromLatin1(m_upHost), headBytes, this,
+            [limits](const QByteArray &text) {
+                HttpHead h;
+                return parseEditedHead(text, false, limits, &h);
+            },
+            [this](intercept::HeldOutcome outcome, const QByteArray &text) { releaseHeldResponse(int(outcome), text); });
+        if (held) {
+            m_heldHandshake = held;
+            m_upState = UpstreamState::HeldHead; // later server bytes wait in the socket
+            return;
+        }
+    }
     m_client->write(headBytes);
     if (head.status == 101) {
         if (m_requestIsUpgrade && head.hasToken("Upgrade", "websocket"))
@@ -1046,6 +1152,11 @@ void RelaySession::onUpstreamDisconnected()
         }
         failRequest(502, "Bad Gateway", QStringLiteral("the server closed the connection before responding"));
         return;
+    case UpstreamState::HeldHead:
+        cancelHeldHandshake();
+        failRequest(502, "Bad Gateway",
+                    QStringLiteral("the server closed the connection while its handshake response was held"));
+        return;
     case UpstreamState::Body:
         // Response delimited by the close, or cut short: pass on what came, then close.
         onUpstreamReadyRead();
@@ -1229,6 +1340,7 @@ void RelaySession::maybeFinish()
     if (!clientDone || !upstreamDone)
         return;
     m_finished = true;
+    cancelHeldHandshake();
     if (m_intercept)
         m_intercept->close(); // held messages of a closed connection are recorded as dropped
     finishRecord(m_closeDetail);

@@ -67,7 +67,7 @@ Q_SIGNALS:
 
 private:
     enum class ClientState { Head, Body, Idle, Sniff, ClientHello, TlsHandshake, Raw, WebSocket, Closing };
-    enum class UpstreamState { None, Connecting, Head, Body, Raw, WebSocket, Closing };
+    enum class UpstreamState { None, Connecting, Head, HeldHead, Body, Raw, WebSocket, Closing }; // HeldHead: the 101 waits at a breakpoint
 
     void onClientReadyRead();
     void onUpstreamReadyRead();
@@ -79,7 +79,12 @@ private:
 
     void processClientBuffer();
     bool handleRequestHead(HttpHead head);
+    void dispatchRequest(const QByteArray &host, quint16 port);
     void sendRequestUpstream();
+    // Handshake breakpoints (docs/INTERCEPT.md): the Interceptor calls these when the user decides.
+    void releaseHeldRequest(int outcome, const QByteArray &head);
+    void releaseHeldResponse(int outcome, const QByteArray &head);
+    void cancelHeldHandshake();
     void processUpstreamBuffer();
     void handleResponseHead(const HttpHead &head, qsizetype headLength);
     void responseComplete();
@@ -140,6 +145,9 @@ private:
     bool m_tunneled = false;
     bool m_reusedUpstream = false; // the request went over a kept-alive server connection
     bool m_requestWaiting = false; // a request head waits for the upstream connection
+    quint64 m_heldHandshake = 0;   // Interceptor id of the upgrade request / 101 held at a breakpoint
+    QByteArray m_heldHost;         // where a held request goes
+    quint16 m_heldPort = 0;
 
     // TLS
     bool m_tlsListener = false;    // reverse mode: the client speaks TLS first

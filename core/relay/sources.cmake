@@ -4,6 +4,8 @@ list(APPEND WSLENS_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/hostpattern.cpp
   ${CMAKE_CURRENT_LIST_DIR}/httphead.h
   ${CMAKE_CURRENT_LIST_DIR}/httphead.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/handshakehold.h
+  ${CMAKE_CURRENT_LIST_DIR}/handshakehold.cpp
   ${CMAKE_CURRENT_LIST_DIR}/closeframe.h
   ${CMAKE_CURRENT_LIST_DIR}/closeframe.cpp
   ${CMAKE_CURRENT_LIST_DIR}/streamcapture.h

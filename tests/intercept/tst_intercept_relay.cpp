@@ -11,6 +11,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QWebSocket>
 
@@ -84,6 +85,8 @@ private slots:
     void heldDiscardedOnClose();
     void disablingReleasesHeld();
     void heldBacklogPausesSender();
+    void forwardFragmented_data();
+    void forwardFragmented();
 };
 
 void TestInterceptRelay::pythonReplaceAndDrop_data()
@@ -318,6 +321,81 @@ void TestInterceptRelay::heldBacklogPausesSender()
     QCOMPARE(rx.messages.size(), 49);
     QCOMPARE(rx.messages.front().payload, QByteArray("first"));
     relay.stop();
+}
+
+void TestInterceptRelay::forwardFragmented_data()
+{
+    QTest::addColumn<bool>("python"); // python3-websockets with permessage-deflate, else QWebSocket (no deflate)
+    QTest::addColumn<bool>("toServer");
+    QTest::addColumn<int>("fragments");
+    QTest::newRow("qwebsocket c2s 3") << false << true << 3;
+    QTest::newRow("qwebsocket s2c 4") << false << false << 4;
+    QTest::newRow("qwebsocket c2s 1") << false << true << 1;
+    QTest::newRow("python deflate c2s 3") << true << true << 3;
+    QTest::newRow("python deflate s2c 5") << true << false << 5;
+}
+
+void TestInterceptRelay::forwardFragmented()
+{
+    QFETCH(bool, python);
+    QFETCH(bool, toServer);
+    QFETCH(int, fragments);
+    if (python && !QFile::exists(debianPython()))
+        QSKIP("Debian's python3 is missing");
+    Rig rig;
+    QVERIFY(rig.start(toServer ? R"J({"rules":[{"action":"breakpoint","direction":"c2s","match":"^fragment"}]})J"
+                               : R"J({"rules":[{"action":"breakpoint","direction":"s2c","match":"^fragment"}]})J"));
+    const QByteArray edited("FRAGMENTED EDIT: the quick brown fox jumps over the lazy dog 0123456789");
+    QString forwardError;
+    connect(&rig.interceptor, &Interceptor::messageHeld, this, [&](const HeldMessage &m) {
+        if (!rig.interceptor.forward(m.id, edited, &forwardError, fragments))
+            forwardError = QStringLiteral("forward refused");
+    });
+    QStringList received;
+    if (python) {
+        ChildProcess client;
+        QVERIFY(client.start(debianPython(), {testDataPath(QStringLiteral("intercept/peers/py_intercept_client.py")),
+                                              rig.url().toString(), QStringLiteral("[\"fragment me\", \"done\"]")}));
+        // The held message is forwarded from this thread's event loop: keep it running.
+        QTRY_VERIFY_WITH_TIMEOUT(client.process().state() == QProcess::NotRunning, 20000);
+        const int rc = client.waitForExit(2000);
+        const QByteArray out = client.allStdout();
+        QVERIFY2(rc == 0, qPrintable(QString::fromUtf8(out + client.allStderr())));
+        QVERIFY2(out.contains("extensions: permessage-deflate"), out.constData());
+        const qsizetype at = out.indexOf("received: ");
+        QVERIFY(at >= 0);
+        for (const QJsonValue &v : QJsonDocument::fromJson(out.mid(at + 10)).array())
+            received << v.toString();
+    } else {
+        QWebSocket ws;
+        connect(&ws, &QWebSocket::textMessageReceived, this, [&received](const QString &m) { received << m; });
+        ws.open(rig.url());
+        QTRY_COMPARE_WITH_TIMEOUT(ws.state(), QAbstractSocket::ConnectedState, 5000);
+        ws.sendTextMessage(QStringLiteral("fragment me"));
+        ws.sendTextMessage(QStringLiteral("done"));
+        QTRY_COMPARE_WITH_TIMEOUT(received.size(), 2, 5000);
+        ws.close();
+    }
+    QVERIFY2(forwardError.isEmpty(), qPrintable(forwardError));
+    QCOMPARE(received, (QStringList{QString::fromLatin1(edited), QStringLiteral("done")}));
+    QTRY_VERIFY_WITH_TIMEOUT(rig.sink.connectionCount() == 1 && rig.sink.allClosed(), 5000);
+    // The edit went out as `fragments` frames: opcode then continuations, FIN last, RSV1 only first.
+    std::vector<FrameRecord> frames;
+    for (const FrameRecord &f : rig.sink.frames(toServer ? Direction::ClientToServer : Direction::ServerToClient))
+        if (f.edit == EditMark::Replaced)
+            frames.push_back(f);
+    QCOMPARE(int(frames.size()), fragments);
+    for (int i = 0; i < fragments; ++i) {
+        const FrameHeader &h = frames[std::size_t(i)].header;
+        QCOMPARE(frames[std::size_t(i)].violation, Violation::None);
+        QCOMPARE(int(h.opcode), i == 0 ? int(Opcode::Text) : int(Opcode::Continuation));
+        QCOMPARE(h.fin, i == fragments - 1);
+        QCOMPARE(h.masked, toServer);
+        QCOMPARE(bool(h.rsv & Rsv::Rsv1), python && i == 0);
+    }
+    QVERIFY(frames.back().hasMessage);
+    QCOMPARE(frames.back().message, edited);
+    QCOMPARE(frames.back().original, QByteArray("fragment me"));
 }
 
 QTEST_GUILESS_MAIN(TestInterceptRelay)

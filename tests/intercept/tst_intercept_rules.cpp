@@ -5,6 +5,8 @@
 
 #include <QtTest>
 
+#include <algorithm>
+
 using namespace wslens;
 using namespace wslens::intercept;
 
@@ -21,6 +23,8 @@ private slots:
     void orderAndHits();
     void connectionFilters();
     void loadFile();
+    void handshakeField_data();
+    void handshakeField();
 };
 
 void TestInterceptRules::parseValid()
@@ -83,6 +87,16 @@ void TestInterceptRules::parseErrors_data()
                                   << QStringLiteral("rules[0].enabled: expected true or false");
     QTest::newRow("bad url regex") << QByteArray(R"J({"rules":[{"action":"drop","url":"[x"}]})J")
                                    << QStringLiteral("rules[0].url: invalid regular expression");
+    QTest::newRow("bad handshake") << QByteArray(R"J({"rules":[{"action":"breakpoint","handshake":"upgrade"}]})J")
+                                   << QStringLiteral("rules[0].handshake: expected \"request\" or \"response\", got \"upgrade\"");
+    QTest::newRow("handshake type") << QByteArray(R"J({"rules":[{"action":"breakpoint","handshake":1}]})J")
+                                    << QStringLiteral("rules[0].handshake: expected");
+    QTest::newRow("handshake drop") << QByteArray(R"J({"rules":[{"action":"drop","handshake":"request"}]})J")
+                                    << QStringLiteral("rules[0].handshake: a handshake rule is a breakpoint");
+    QTest::newRow("handshake hex") << QByteArray(R"J({"rules":[{"action":"breakpoint","handshake":"response","hex":"01"}]})J")
+                                   << QStringLiteral("rules[0].hex: a handshake rule is a breakpoint");
+    QTest::newRow("handshake opcode") << QByteArray(R"J({"rules":[{"action":"breakpoint","handshake":"request","opcode":"text"}]})J")
+                                      << QStringLiteral("rules[0].opcode: a handshake rule is a breakpoint");
     QTest::newRow("unknown field") << QByteArray(R"J({"rules":[{"action":"drop","mach":"x"}]})J")
                                    << QStringLiteral("rules[0].mach: unknown field");
 }
@@ -122,6 +136,11 @@ void TestInterceptRules::exportRoundTrip()
     c.action = RuleAction::Breakpoint;
     c.opcode = Opcode::Ping;
     rules << c;
+    Rule d;
+    d.action = RuleAction::Breakpoint;
+    d.handshake = HandshakeStage::Response;
+    d.match = QStringLiteral("(?i)sec-websocket-extensions");
+    rules << d;
     const QByteArray json = rulesToJson(rules);
     RuleList back;
     QString error;
@@ -240,6 +259,58 @@ void TestInterceptRules::loadFile()
     f.close();
     QVERIFY(!loadRulesFile(path, &rules, &error));
     QVERIFY2(error.contains(QStringLiteral("rules[0].direction")), qPrintable(error));
+}
+
+void TestInterceptRules::handshakeField_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<int>("stage"); // HandshakeStage
+    QTest::addColumn<QByteArray>("head");
+    QTest::addColumn<int>("expectedRule"); // -1: not held
+    const QByteArray request("GET /chat HTTP/1.1\r\nHost: a.example.com\r\nUpgrade: websocket\r\n\r\n");
+    const QByteArray response("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n");
+    const int req = int(HandshakeStage::Request);
+    const int resp = int(HandshakeStage::Response);
+    QTest::newRow("request") << QByteArray(R"J({"rules":[{"action":"breakpoint","handshake":"request"}]})J") << req << request << 0;
+    QTest::newRow("request rule, response stage")
+        << QByteArray(R"J({"rules":[{"action":"breakpoint","handshake":"request"}]})J") << resp << response << -1;
+    QTest::newRow("response, second rule")
+        << QByteArray(R"J({"rules":[{"action":"breakpoint"},{"action":"hold","handshake":"response"}]})J") << resp << response << 1;
+    QTest::newRow("match on head") << QByteArray(R"J({"rules":[{"action":"breakpoint","handshake":"request","match":"(?m)^Host: a\\."}]})J")
+                                   << req << QByteArray(request).replace("\r\n", "\n") << 0;
+    QTest::newRow("match misses") << QByteArray(R"J({"rules":[{"action":"breakpoint","handshake":"request","match":"X-Nope"}]})J")
+                                  << req << request << -1;
+    QTest::newRow("url filter") << QByteArray(R"J({"rules":[{"action":"breakpoint","handshake":"request","url":"/other$"}]})J")
+                                << req << request << -1;
+    QTest::newRow("host filter") << QByteArray(R"J({"rules":[{"action":"breakpoint","handshake":"request","host":"*.example.com"}]})J")
+                                 << req << request << 0;
+    QTest::newRow("disabled") << QByteArray(R"J({"rules":[{"action":"breakpoint","handshake":"request","enabled":false}]})J")
+                              << req << request << -1;
+}
+
+void TestInterceptRules::handshakeField()
+{
+    QFETCH(QByteArray, json);
+    QFETCH(int, stage);
+    QFETCH(QByteArray, head);
+    QFETCH(int, expectedRule);
+    RuleList rules;
+    QString error;
+    QVERIFY2(parseRules(json, &rules, &error), qPrintable(error));
+    const auto set = RuleSet::compile(rules, &error);
+    QVERIFY2(set, qPrintable(error));
+    const QString url = QStringLiteral("ws://a.example.com/chat");
+    const QString host = QStringLiteral("a.example.com");
+    QCOMPARE(set->matchHandshake(HandshakeStage(stage), url, host, head), expectedRule);
+    if (expectedRule >= 0)
+        QCOMPARE(set->hits(expectedRule), quint64(1));
+    // Handshake rules never watch messages.
+    for (int i = 0; i < rules.size(); ++i)
+        if (rules[i].handshake != HandshakeStage::None)
+            for (const Direction d : {Direction::ClientToServer, Direction::ServerToClient}) {
+                const std::vector<int> active = set->rulesFor(d, url, host);
+                QVERIFY(std::find(active.begin(), active.end(), i) == active.end());
+            }
 }
 
 QTEST_GUILESS_MAIN(TestInterceptRules)

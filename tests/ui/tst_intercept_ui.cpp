@@ -2,6 +2,7 @@
 // undo, file round trip), held-message model, payload editor, inject dialog.
 #include "intercept/heldmessagemodel.h"
 #include "intercept/injectdialog.h"
+#include "intercept/interceptpanel.h"
 #include "intercept/interceptor.h"
 #include "intercept/payloadeditor.h"
 #include "intercept/rulesdialog.h"
@@ -13,6 +14,7 @@
 #include <QCoreApplication>
 #include <QPlainTextEdit>
 #include <QSettings>
+#include <QSpinBox>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -40,6 +42,7 @@ private Q_SLOTS:
     void payloadEditor();
     void payloadEditorViews();
     void injectWithoutConnections();
+    void panelFragmentsBox();
 
 private:
     QTemporaryDir m_dir;
@@ -70,6 +73,9 @@ void tst_InterceptUi::rulesModelEdits_data()
     QTest::newRow("opcode data") << int(RulesModel::OpcodeColumn) << QStringLiteral("data") << true << QStringLiteral("data") << false;
     QTest::newRow("opcode bad") << int(RulesModel::OpcodeColumn) << QStringLiteral("loud") << false << QStringLiteral("data") << false;
     QTest::newRow("match keeps spaces") << int(RulesModel::MatchColumn) << QStringLiteral(" a b ") << true << QStringLiteral(" a b ") << true;
+    QTest::newRow("handshake request") << int(RulesModel::HandshakeColumn) << QStringLiteral("request") << true << QStringLiteral("request") << true;
+    QTest::newRow("handshake none") << int(RulesModel::HandshakeColumn) << QString() << true << QString() << false;
+    QTest::newRow("handshake bad") << int(RulesModel::HandshakeColumn) << QStringLiteral("upgrade") << false << QString() << false;
     QTest::newRow("host trimmed") << int(RulesModel::HostColumn) << QStringLiteral(" *.test ") << true << QStringLiteral("*.test") << true;
 }
 
@@ -217,6 +223,20 @@ void tst_InterceptUi::heldModel()
     QCOMPARE(model.message(0)->id, quint64(8));
     model.remove(99);
     QCOMPARE(model.rowCount(), 1);
+    intercept::HeldMessage h = a;
+    h.id = 9;
+    h.kind = intercept::HeldKind::HandshakeResponse;
+    h.direction = Direction::ServerToClient;
+    h.opcode = 0;
+    h.payload = QByteArrayLiteral("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n");
+    model.add(h);
+    QCOMPARE(model.rowCount(), 2);
+    QCOMPARE(model.index(1, HeldMessageModel::TypeColumn).data().toString(), QStringLiteral("handshake response"));
+    h.id = 10;
+    h.kind = intercept::HeldKind::HandshakeRequest;
+    model.add(h);
+    QCOMPARE(model.index(2, HeldMessageModel::TypeColumn).data().toString(), QStringLiteral("handshake request"));
+    QVERIFY(model.index(2, HeldMessageModel::PreviewColumn).data().toString().startsWith(QLatin1String("HTTP/1.1 101")));
 }
 
 void tst_InterceptUi::payloadEditor_data()
@@ -292,6 +312,19 @@ void tst_InterceptUi::injectWithoutConnections()
     QCOMPARE(dialog.connectionCombo()->count(), 0);
     QVERIFY(!dialog.send());
     QVERIFY2(dialog.status().contains(QLatin1String("live connection")), qPrintable(dialog.status()));
+}
+
+void tst_InterceptUi::panelFragmentsBox()
+{
+    intercept::Interceptor interceptor;
+    InterceptPanel panel(&interceptor);
+    QSpinBox *box = panel.findChild<QSpinBox *>(QStringLiteral("interceptFragments"));
+    QVERIFY(box);
+    QCOMPARE(box, panel.fragmentsBox());
+    QCOMPARE(box->value(), 1); // one frame unless the user asks
+    QCOMPARE(box->minimum(), 1);
+    box->setValue(0);
+    QCOMPARE(box->value(), 1);
 }
 
 QTEST_MAIN(tst_InterceptUi)

@@ -105,7 +105,10 @@ QVariant HeldMessageModel::data(const QModelIndex &index, int role) const
         case ConnectionColumn: return QStringLiteral("#%1 %2").arg(m.connectionId).arg(m.url);
         case DirectionColumn:
             return m.direction == Direction::ClientToServer ? QStringLiteral("→ server") : QStringLiteral("← client");
-        case TypeColumn: return typeName(m.opcode);
+        case TypeColumn:
+            return m.kind == intercept::HeldKind::HandshakeRequest    ? QStringLiteral("handshake request")
+                   : m.kind == intercept::HeldKind::HandshakeResponse ? QStringLiteral("handshake response")
+                                                                        : typeName(m.opcode);
         case SizeColumn: return QString::number(m.payload.size());
         case PreviewColumn: return preview(m);
         }

@@ -12,6 +12,7 @@
 #include <QLabel>
 #include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QSpinBox>
 #include <QSplitter>
 #include <QTableView>
 #include <QToolBar>
@@ -61,6 +62,14 @@ InterceptPanel::InterceptPanel(intercept::Interceptor *interceptor, QWidget *par
     bar->addAction(m_toggle);
     bar->addSeparator();
     bar->addAction(m_forward);
+    m_fragments = new QSpinBox(this);
+    m_fragments->setObjectName(QStringLiteral("interceptFragments"));
+    m_fragments->setRange(1, 1024);
+    m_fragments->setPrefix(QStringLiteral("in "));
+    m_fragments->setSuffix(QStringLiteral(" fragment(s)"));
+    m_fragments->setToolTip(QStringLiteral("Forward the selected data message as this many frames "
+                                           "(first with the opcode, then continuation frames)"));
+    bar->addWidget(m_fragments);
     bar->addAction(m_drop);
     bar->addAction(m_forwardAll);
     bar->addSeparator();
@@ -145,6 +154,8 @@ void InterceptPanel::showCurrent()
     m_shownId = m->id;
     m_editor->setEnabled(true);
     m_editor->setPayload(m->payload, m->opcode == Opcode::Binary);
+    if (m->kind != intercept::HeldKind::Message)
+        m_editor->setView(PayloadEditor::View::Text); // a head is edited as text
 }
 
 bool InterceptPanel::forwardCurrent()
@@ -163,7 +174,20 @@ bool InterceptPanel::forwardCurrent()
         }
         edited = bytes;
     }
-    return m_interceptor->forward(m->id, edited);
+    const int fragments = m->kind == intercept::HeldKind::Message ? m_fragments->value() : 1;
+    if (fragments > 1 && !edited) {
+        // Unedited but to be fragmented: the payload as held, in new frames.
+        QByteArray bytes;
+        QString why;
+        edited = m->id == m_shownId && m_editor->payload(&bytes, &why) ? bytes : m->payload;
+    }
+    QString error;
+    if (m_interceptor->forward(m->id, edited, &error, fragments))
+        return true;
+    if (m->kind != intercept::HeldKind::Message && edited) // an edited head that does not parse stays held
+        QMessageBox::warning(this, QStringLiteral("Forward"),
+                             QStringLiteral("The edited handshake is not valid: %1.\nIt stays held; fix it or drop it.").arg(error));
+    return false;
 }
 
 bool InterceptPanel::dropCurrent()

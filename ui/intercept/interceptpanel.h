@@ -6,6 +6,7 @@
 
 class QAction;
 class QLabel;
+class QSpinBox;
 class QTableView;
 
 namespace wslens::intercept {
@@ -33,6 +34,8 @@ public:
     QAction *forwardAllAction() const { return m_forwardAll; }
     QAction *rulesAction() const { return m_rules; }
     QAction *injectAction() const { return m_inject; }
+    // "in N fragments" next to Forward: 1 sends a message as one frame.
+    QSpinBox *fragmentsBox() const { return m_fragments; }
 
     HeldMessageModel *model() const { return m_model; }
     QTableView *view() const { return m_view; }
@@ -67,6 +70,7 @@ private:
     QAction *m_forwardAll;
     QAction *m_rules;
     QAction *m_inject;
+    QSpinBox *m_fragments = nullptr;
     quint64 m_shownId = 0;
     std::function<QString(quint64)> m_namer;
 };

@@ -74,6 +74,8 @@ private:
         case RulesModel::OpcodeColumn:
             return {QStringLiteral("data"), QStringLiteral("text"), QStringLiteral("binary"), QStringLiteral("ping"),
                     QStringLiteral("pong"), QStringLiteral("close")};
+        case RulesModel::HandshakeColumn:
+            return {QString(), QStringLiteral("request"), QStringLiteral("response")};
         }
         return {};
     }

@@ -94,6 +94,7 @@ QVariant RulesModel::data(const QModelIndex &index, int role) const
     case UrlColumn: return r.url;
     case HostColumn: return r.host;
     case NameColumn: return r.name;
+    case HandshakeColumn: return intercept::handshakeName(r.handshake);
     case HitsColumn:
         if (role == Qt::DisplayRole && m_hits) {
             const qint64 hits = m_hits(index.row());
@@ -140,6 +141,10 @@ bool RulesModel::setData(const QModelIndex &index, const QVariant &value, int ro
         case UrlColumn: r.url = text; break;
         case HostColumn: r.host = text; break;
         case NameColumn: r.name = text; break;
+        case HandshakeColumn:
+            if (!intercept::handshakeFromName(text, &r.handshake))
+                return false;
+            break;
         default: return false;
         }
     }
@@ -175,6 +180,9 @@ QVariant RulesModel::headerData(int section, Qt::Orientation orientation, int ro
         case OpcodeColumn: return QStringLiteral("data (text and binary), text, binary, ping, pong, close or a number");
         case UrlColumn: return QStringLiteral("Regular expression on the connection URL; empty: every connection");
         case HostColumn: return QStringLiteral("Host name pattern with * and ?; empty: every host");
+        case HandshakeColumn:
+            return QStringLiteral("request or response: hold the WebSocket upgrade request or the 101 response "
+                                  "(a breakpoint; Match is a regex on the head text); empty: messages");
         case HitsColumn: return QStringLiteral("Messages this rule matched since the rules were applied");
         }
         return {};
@@ -193,6 +201,7 @@ QVariant RulesModel::headerData(int section, Qt::Orientation orientation, int ro
     case UrlColumn: return QStringLiteral("URL (regex)");
     case HostColumn: return QStringLiteral("Host");
     case NameColumn: return QStringLiteral("Name");
+    case HandshakeColumn: return QStringLiteral("Handshake");
     case HitsColumn: return QStringLiteral("Hits");
     }
     return {};

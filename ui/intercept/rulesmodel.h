@@ -26,6 +26,7 @@ public:
         UrlColumn,
         HostColumn,
         NameColumn,
+        HandshakeColumn, // "" (messages), "request" or "response": a handshake breakpoint
         HitsColumn,
         ColumnCount
     };
