@@ -1,10 +1,7 @@
 // Handshake breakpoints (issue 6): the relay holds the WebSocket upgrade
 // request or the 101 response until the user forwards (maybe edited) or drops
 // it. Real loopback: our echo server, the relay, QWebSocket or a raw client.
-#include "../relay/relaytestsupport.h"
-#include "endpoints/wsserver.h"
-#include "intercept/interceptor.h"
-#include "intercept/rulesfile.h"
+#include "interceptrig.h"
 #include "testsupport.h"
 
 #include <QSignalSpy>
@@ -21,41 +18,7 @@ using intercept::Interceptor;
 
 namespace {
 
-struct Rig
-{
-    endpoints::WsServer server;
-    MemorySink sink;
-    Interceptor interceptor;
-    std::unique_ptr<relay::Relay> relay;
-
-    bool start(const QByteArray &rulesJson)
-    {
-        endpoints::ServerOptions so; // echo
-        QString error;
-        if (!server.listen(so, &error))
-            return false;
-        intercept::RuleList rules;
-        if (!intercept::parseRules(rulesJson, &rules, &error) || !interceptor.setRules(rules, &error))
-            return false;
-        relay = std::make_unique<relay::Relay>();
-        relay::RelayConfig cfg;
-        cfg.mode = relay::RelayMode::ReverseProxy;
-        cfg.upstream = QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(server.serverPort()));
-        cfg.connectTimeoutMs = 3000;
-        cfg.closeLingerMs = 2000;
-        relay->setConfig(cfg);
-        relay->setCaptureSink(&sink);
-        relay->setInterceptor(&interceptor);
-        return relay->start();
-    }
-    QUrl url() const { return QUrl(QStringLiteral("ws://127.0.0.1:%1/chat").arg(relay->listenPort())); }
-    QByteArray upgradeRequest() const
-    {
-        return "GET /chat HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(relay->listenPort())
-               + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                 "Sec-WebSocket-Version: 13\r\n\r\n";
-    }
-};
+using Rig = InterceptRig;
 
 QByteArray headerOf(const HttpHeaders &headers, const QByteArray &name)
 {

@@ -2,10 +2,7 @@
 // server <- relay with an Interceptor <- python3-websockets (permessage-deflate
 // negotiated) or QWebSocket. Replace, drop, order, breakpoint + edit, inject
 // both ways, capture marks, a held message whose connection closes.
-#include "../relay/relaytestsupport.h"
-#include "endpoints/wsserver.h"
-#include "intercept/interceptor.h"
-#include "intercept/rulesfile.h"
+#include "interceptrig.h"
 #include "streamtestsupport.h"
 #include "testsupport.h"
 
@@ -32,35 +29,7 @@ intercept::RuleList rulesFrom(const QByteArray &json)
     return rules;
 }
 
-struct Rig
-{
-    endpoints::WsServer server;
-    MemorySink sink;
-    Interceptor interceptor;
-    std::unique_ptr<relay::Relay> relay;
-
-    bool start(const QByteArray &rulesJson)
-    {
-        endpoints::ServerOptions so; // echo, permessage-deflate accepted
-        QString error;
-        if (!server.listen(so, &error))
-            return false;
-        QString why;
-        if (!interceptor.setRules(rulesFrom(rulesJson), &why))
-            return false;
-        relay = std::make_unique<relay::Relay>();
-        relay::RelayConfig cfg;
-        cfg.mode = relay::RelayMode::ReverseProxy;
-        cfg.upstream = QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(server.serverPort()));
-        cfg.connectTimeoutMs = 3000;
-        cfg.closeLingerMs = 2000;
-        relay->setConfig(cfg);
-        relay->setCaptureSink(&sink);
-        relay->setInterceptor(&interceptor);
-        return relay->start();
-    }
-    QUrl url() const { return QUrl(QStringLiteral("ws://127.0.0.1:%1/chat").arg(relay->listenPort())); }
-};
+using Rig = InterceptRig;
 
 std::vector<FrameRecord> marked(const MemorySink &sink, EditMark mark)
 {
