@@ -56,25 +56,38 @@ int fdWrite(BIO *bio, const char *in, int length)
     FdBioState *s = stateOf(bio);
     if (!s || length <= 0)
         return 0;
-    ssize_t n;
-    do
-        n = ::send(s->fd, in, size_t(length), MSG_NOSIGNAL);
-    while (n < 0 && errno == EINTR);
-    if (n >= 0)
-        return int(n);
-    if (errno == EAGAIN || errno == EWOULDBLOCK) {
-        BIO_set_retry_write(bio);
+    if (s->outPending() + length > kOutLimit && !drainFdBio(s)) {
+        if (s->lastErrno)
+            return -1;
+        BIO_set_retry_write(bio); // the kernel is full: OpenSSL keeps the record and retries
         return -1;
     }
-    s->lastErrno = errno;
-    return -1;
+    if (s->outPending() == 0) {
+        s->out.resize(0); // keeps the allocation
+        s->outPos = 0;
+        if (s->out.capacity() < kOutLimit)
+            s->out.reserve(kOutLimit);
+    }
+    s->out.append(in, length);
+    return length;
 }
 
 long fdControl(BIO *bio, int command, long, void *)
 {
     switch (command) {
-    case BIO_CTRL_FLUSH:
-        return 1; // nothing is buffered here
+    case BIO_CTRL_FLUSH: {
+        BIO_clear_retry_flags(bio);
+        FdBioState *s = stateOf(bio);
+        if (!s || drainFdBio(s))
+            return 1;
+        if (!s->lastErrno)
+            BIO_set_retry_write(bio);
+        return 0;
+    }
+    case BIO_CTRL_WPENDING: {
+        const FdBioState *s = stateOf(bio);
+        return s ? long(s->outPending()) : 0;
+    }
     case BIO_CTRL_PENDING: {
         const FdBioState *s = stateOf(bio);
         return s ? long(s->prefix.size() - s->prefixPos) : 0;
@@ -117,6 +130,25 @@ BIO_METHOD *fdMethod()
 }
 
 } // namespace
+
+bool drainFdBio(FdBioState *s)
+{
+    while (s->outPending() > 0) {
+        const ssize_t n = ::send(s->fd, s->out.constData() + s->outPos, size_t(s->outPending()), MSG_NOSIGNAL);
+        if (n > 0) {
+            s->outPos += n;
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+            s->lastErrno = errno;
+        return false;
+    }
+    s->out.resize(0);
+    s->outPos = 0;
+    return true;
+}
 
 BIO *newFdBio(FdBioState *state)
 {

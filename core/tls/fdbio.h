@@ -18,7 +18,17 @@ struct FdBioState
     qsizetype prefixPos = 0;
     bool eof = false;      // read(2) returned 0
     int lastErrno = 0;     // the last hard error (not EAGAIN/EINTR)
+    QByteArray out;        // records not yet sent: [outPos, size)
+    qsizetype outPos = 0;
+
+    qsizetype outPending() const { return out.size() - outPos; }
 };
+
+constexpr qsizetype kOutLimit = 4 * (16384 + 64);
+
+// Sends what is gathered. True when all of it went out; false on EAGAIN (try
+// again when writable) or a hard error (lastErrno set).
+bool drainFdBio(FdBioState *state);
 
 // A new BIO over `state` (not owned; it must outlive the BIO).
 BIO *newFdBio(FdBioState *state);

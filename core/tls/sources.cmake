@@ -24,5 +24,7 @@ list(APPEND WSLENS_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/tlssocket.cpp
   ${CMAKE_CURRENT_LIST_DIR}/tlsverify.h
   ${CMAKE_CURRENT_LIST_DIR}/tlsverify.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/chunkqueue.h
+  ${CMAKE_CURRENT_LIST_DIR}/chunkqueue.cpp
   ${CMAKE_CURRENT_LIST_DIR}/fdbio.h
   ${CMAKE_CURRENT_LIST_DIR}/fdbio.cpp)

@@ -178,8 +178,7 @@ void TlsSocket::abort()
         m_writePos = 0;
         return;
     }
-    m_readBuffer = QByteArray();
-    m_readPos = 0;
+    m_readBuffer.clear();
     closeNow(false);
 }
 
@@ -191,7 +190,7 @@ void TlsSocket::disconnectFromHost()
     }
     if (m_fd < 0)
         return;
-    if (m_writeSize > 0 && m_phase != Phase::Handshake) {
+    if (bytesToWrite() > 0 && m_phase != Phase::Handshake) {
         m_state = QAbstractSocket::ClosingState;
         m_closeAfterWrite = true;
         updateNotifiers();
@@ -204,7 +203,7 @@ void TlsSocket::shutdownWrite()
 {
     if (m_fd < 0)
         return;
-    if (m_writeSize > 0) {
+    if (bytesToWrite() > 0) {
         m_shutdownPending = true;
         return;
     }
@@ -222,6 +221,7 @@ void TlsSocket::closeNow(bool sendCloseNotify)
         ERR_clear_error();
         SSL_shutdown(m_ssl); // best effort: one close_notify record, no waiting for the peer's
         ERR_clear_error();
+        detail::drainFdBio(m_bio.get());
     }
     for (QSocketNotifier *n : {m_readNotifier, m_writeNotifier}) {
         if (n) {
@@ -264,7 +264,7 @@ void TlsSocket::remoteClosed()
     emit errorOccurred(m_error);
     if (!guard || m_fd < 0)
         return;
-    if (m_writeSize > 0) {
+    if (bytesToWrite() > 0) {
         // The peer may only have half-closed: what is queued still goes out.
         m_state = QAbstractSocket::ClosingState;
         m_closeAfterWrite = true;
@@ -295,10 +295,10 @@ void TlsSocket::updateNotifiers()
     bool wantWrite;
     if (m_phase == Phase::Handshake) {
         wantRead = !m_eof;
-        wantWrite = m_handshakeWantsWrite;
+        wantWrite = m_handshakeWantsWrite || recordsPending() > 0;
     } else {
         wantRead = (!m_eof && !m_readPaused) || m_writeWantsRead;
-        wantWrite = m_writeSize > 0 && !m_writeWantsRead;
+        wantWrite = (m_writeSize > 0 && !m_writeWantsRead) || recordsPending() > 0;
     }
     if (m_readNotifier->isEnabled() != wantRead)
         m_readNotifier->setEnabled(wantRead);
@@ -345,31 +345,19 @@ void TlsSocket::readIntoBuffer()
     QString hardText;
     const bool tls = m_phase == Phase::Encrypted;
     while (budget > 0) {
-        if (m_readPos > 0 && m_readPos == m_readBuffer.size()) {
-            m_readBuffer.resize(0);
-            m_readPos = 0;
-        } else if (m_readPos >= kReadChunk && m_readPos * 2 >= m_readBuffer.size()) {
-            m_readBuffer.remove(0, m_readPos);
-            m_readPos = 0;
-        }
-        const qsizetype want = qsizetype(qMin<qint64>(budget, kReadChunk));
-        const qsizetype old = m_readBuffer.size();
-        if (m_readBuffer.capacity() < old + want)
-            m_readBuffer.reserve(qMax(old + want, old * 3 / 2));
-        m_readBuffer.resize(old + want);
-        char *at = m_readBuffer.data() + old;
+        qsizetype want = 0;
+        char *at = m_readBuffer.beginAppend(qsizetype(qMin<qint64>(budget, kReadChunk)), &want);
         if (!tls) {
             const ssize_t n = ::read(m_fd, at, size_t(want));
             const int readErrno = errno;
+            m_readBuffer.endAppend(n > 0 ? qsizetype(n) : 0);
             if (n > 0) {
-                m_readBuffer.resize(old + n);
                 got += n;
                 budget -= n;
                 if (n < want)
                     break; // drained; the notifier says when more comes
                 continue;
             }
-            m_readBuffer.resize(old);
             if (n == 0) {
                 closed = true;
             } else if (readErrno == EINTR) {
@@ -380,15 +368,21 @@ void TlsSocket::readIntoBuffer()
             }
             break;
         }
-        ERR_clear_error();
-        const int n = SSL_read(m_ssl, at, int(want));
-        if (n > 0) {
-            m_readBuffer.resize(old + n);
-            got += n;
-            budget -= n;
-            continue;
+        // SSL_read returns one record (≤ 16 KiB) per call: fill the space.
+        qsizetype filled = 0;
+        int n = 0;
+        while (filled < want) {
+            ERR_clear_error();
+            n = SSL_read(m_ssl, at + filled, int(want - filled));
+            if (n <= 0)
+                break;
+            filled += n;
         }
-        m_readBuffer.resize(old);
+        m_readBuffer.endAppend(filled);
+        got += filled;
+        budget -= filled;
+        if (n > 0)
+            continue;
         const int e = SSL_get_error(m_ssl, n);
         if (e == SSL_ERROR_WANT_READ)
             break;
@@ -405,6 +399,8 @@ void TlsSocket::readIntoBuffer()
         }
         break;
     }
+    if (tls && m_bio->outPending() > 0)
+        detail::drainFdBio(m_bio.get()); // e.g. a KeyUpdate answer; the rest when writable
     if (budget <= 0) {
         if (m_readLimit > 0)
             m_readPaused = true;
@@ -418,14 +414,14 @@ void TlsSocket::readIntoBuffer()
             }, Qt::QueuedConnection);
         }
     }
-    updateNotifiers();
     QPointer<TlsSocket> guard(this);
     if (got > 0) {
         ++m_readyReadCount;
-        emit readyRead();
+        emit readyRead(); // usually reads everything: then the notifier never toggles
         if (!guard || m_fd < 0)
             return;
     }
+    updateNotifiers();
     if (hardError != QAbstractSocket::UnknownSocketError)
         fail(hardError, hardText);
     else if (closed)
@@ -455,7 +451,8 @@ void TlsSocket::flush()
     QAbstractSocket::SocketError hardError = QAbstractSocket::UnknownSocketError;
     QString hardText;
     const bool tls = m_phase == Phase::Encrypted;
-    while (!m_writeQueue.empty()) {
+    bool kernelFull = tls && !detail::drainFdBio(m_bio.get()); // records gathered last time first
+    while (!kernelFull && !m_writeQueue.empty()) {
         const QByteArray &front = m_writeQueue.front();
         const char *at = front.constData() + m_writePos;
         const qsizetype left = front.size() - m_writePos;
@@ -491,9 +488,19 @@ void TlsSocket::flush()
         m_writePos += qsizetype(n);
         m_writeSize -= n;
         if (m_writePos == front.size()) {
+            detail::ChunkQueue::recycle(std::move(m_writeQueue.front()));
             m_writeQueue.pop_front();
             m_writePos = 0;
         }
+    }
+    if (tls && !kernelFull && hardError == QAbstractSocket::UnknownSocketError && !detail::drainFdBio(m_bio.get())
+        && m_bio->lastErrno) {
+        hardError = QAbstractSocket::RemoteHostClosedError;
+        hardText = errnoText(m_bio->lastErrno);
+    }
+    if (kernelFull && m_bio->lastErrno) {
+        hardError = QAbstractSocket::RemoteHostClosedError;
+        hardText = errnoText(m_bio->lastErrno);
     }
     updateNotifiers();
     QPointer<TlsSocket> guard(this);
@@ -507,7 +514,7 @@ void TlsSocket::flush()
         fail(hardError, hardText);
         return;
     }
-    if (m_writeQueue.empty()) {
+    if (m_writeQueue.empty() && recordsPending() == 0) {
         if (m_shutdownPending) {
             m_shutdownPending = false;
             ::shutdown(m_fd, SHUT_WR);
@@ -531,15 +538,17 @@ bool TlsSocket::startTls(const std::shared_ptr<TlsContext> &context)
     m_bio = std::make_unique<detail::FdBioState>();
     m_bio->fd = m_fd;
     // Bytes read before TLS started are the start of the TLS stream.
-    if (bytesAvailable() > 0)
-        m_bio->prefix = m_readBuffer.mid(m_readPos);
-    m_readBuffer = QByteArray();
-    m_readPos = 0;
+    m_bio->prefix = m_readBuffer.readAll();
     m_readPaused = false;
     BIO *bio = detail::newFdBio(m_bio.get());
     if (!bio)
         return false;
     SSL_set_bio(m_ssl, bio, bio);
+    // Records are gathered and sent in batches already; Nagle would only hold
+    // back the last small record of a flight (e.g. a session ticket) until the
+    // peer's delayed ACK, 40 ms per handshake.
+    const int on = 1;
+    ::setsockopt(m_fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
     m_phase = Phase::Handshake;
     m_handshakeWantsWrite = true; // the first step may write at once (client) and must not wait for input
     updateNotifiers();
@@ -596,6 +605,7 @@ void TlsSocket::continueHandshake()
     const int r = SSL_do_handshake(m_ssl);
     if (r == 1) {
         m_handshakeWantsWrite = false;
+        detail::drainFdBio(m_bio.get()); // normally flushed with the last flight already
         if (m_verifyLog && !m_verifyLog->errors.isEmpty() && m_context->verifiesPeer()) {
             handshakeFailed(m_verifyLog->errors.join(QStringLiteral("; ")));
             return;
@@ -681,53 +691,52 @@ QByteArray TlsSocket::peerCertificateDer() const
 
 // ---- data ------------------------------------------------------------------------
 
+qsizetype TlsSocket::recordsPending() const
+{
+    return m_bio ? m_bio->outPending() : 0;
+}
+
+qint64 TlsSocket::bytesToWrite() const
+{
+    return m_writeSize + recordsPending();
+}
+
 QByteArray TlsSocket::read(qint64 maxSize)
 {
-    const qint64 n = qMin(maxSize, bytesAvailable());
-    if (n <= 0)
-        return {};
-    QByteArray out;
-    if (m_readPos == 0 && n == m_readBuffer.size()) {
-        out = std::move(m_readBuffer); // the whole buffer: handed over, not copied
-        m_readBuffer = QByteArray();
-    } else {
-        out = QByteArray(m_readBuffer.constData() + m_readPos, qsizetype(n));
-        m_readPos += qsizetype(n);
-        if (m_readPos == m_readBuffer.size()) {
-            m_readBuffer.resize(0);
-            m_readPos = 0;
-        }
-    }
-    resumeReading();
+    QByteArray out = m_readBuffer.read(maxSize);
+    if (!out.isEmpty())
+        resumeReading();
+    return out;
+}
+
+QByteArray TlsSocket::readAll()
+{
+    QByteArray out = m_readBuffer.readAll();
+    if (!out.isEmpty())
+        resumeReading();
     return out;
 }
 
 qint64 TlsSocket::peek(char *data, qint64 maxSize) const
 {
-    const qint64 n = qMin(maxSize, bytesAvailable());
-    if (n <= 0)
-        return 0;
-    std::memcpy(data, m_readBuffer.constData() + m_readPos, size_t(n));
-    return n;
+    return m_readBuffer.peek(data, maxSize);
 }
 
 QByteArray TlsSocket::peek(qint64 maxSize) const
 {
     const qint64 n = qMin(maxSize, bytesAvailable());
-    return n > 0 ? QByteArray(m_readBuffer.constData() + m_readPos, qsizetype(n)) : QByteArray();
+    if (n <= 0)
+        return {};
+    QByteArray out(qsizetype(n), Qt::Uninitialized);
+    m_readBuffer.peek(out.data(), n);
+    return out;
 }
 
 qint64 TlsSocket::skip(qint64 maxSize)
 {
-    const qint64 n = qMin(maxSize, bytesAvailable());
-    if (n <= 0)
-        return 0;
-    m_readPos += qsizetype(n);
-    if (m_readPos == m_readBuffer.size()) {
-        m_readBuffer.resize(0);
-        m_readPos = 0;
-    }
-    resumeReading();
+    const qint64 n = m_readBuffer.skip(maxSize);
+    if (n > 0)
+        resumeReading();
     return n;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "tls/chunkqueue.h"
 #include "tls/leafcertificate.h"
 #include "tls/tlscontext.h"
 
@@ -76,6 +77,7 @@ public:
     void setSocketOption(QAbstractSocket::SocketOption option, const QVariant &value);
 
     // ---- TLS ----
+    // Both start calls turn TCP_NODELAY on (records are sent in batches anyway).
     // Starts a server handshake presenting `identity` (leaf, key, chain).
     // Bytes already received and not read are the start of the handshake.
     // False (with errorOccurred(SslInternalError) and the socket aborted) if
@@ -96,10 +98,12 @@ public:
     QByteArray peerCertificateDer() const;  // client side: the server's leaf
 
     // ---- data ----
-    qint64 bytesAvailable() const { return m_readBuffer.size() - m_readPos; }
-    qint64 bytesToWrite() const { return m_writeSize; }
+    qint64 bytesAvailable() const { return m_readBuffer.size(); }
+    qint64 bytesToWrite() const; // queued plaintext + gathered records not yet sent
+    // At most maxSize bytes; a whole received chunk (up to 64 KiB) is handed
+    // over without copying, so this may return less while more is available.
     QByteArray read(qint64 maxSize);
-    QByteArray readAll() { return read(bytesAvailable()); }
+    QByteArray readAll(); // everything
     qint64 peek(char *data, qint64 maxSize) const;
     QByteArray peek(qint64 maxSize) const;
     qint64 skip(qint64 maxSize);
@@ -144,6 +148,7 @@ private:
     void closeNow(bool sendCloseNotify);
     void updateNotifiers();
     void resumeReading();
+    qsizetype recordsPending() const;
     bool wait(WaitFor what, int msecs);
     bool startTls(const std::shared_ptr<TlsContext> &context);
     QString sslErrorText(int sslError, const char *what) const;
@@ -168,8 +173,7 @@ private:
     bool m_handshakeWantsWrite = false;
     bool m_writeWantsRead = false;
 
-    QByteArray m_readBuffer; // bytes [m_readPos, size) are unread
-    qsizetype m_readPos = 0;
+    detail::ChunkQueue m_readBuffer;
     qint64 m_readLimit = 0;
     bool m_readPaused = false;    // the read buffer is full
     bool m_readScheduled = false; // a queued onReadable for bytes OpenSSL holds

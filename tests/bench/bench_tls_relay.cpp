@@ -2,16 +2,21 @@
 // wss, direct and through the relay's CONNECT path (wss: TLS intercepted with a
 // leaf from the relay's CA and TLS again to the server), with frame capture on.
 //
-//   bench_tls_relay [--mib N] [--frame BYTES] [--connections N] [--tls-buffer BYTES]
+//   bench_tls_relay [--mib N] [--frame BYTES] [--connections N] [--tls-buffer BYTES] [--peers lean|qt]
 //
-// Threads: the server (QSslSocket, counts bytes, no parsing), the relay's
-// listener + 2 workers, and the client (this thread, blocking QSslSocket).
+// Threads: the server (counts bytes, no parsing), the relay's listener + 2
+// workers, and the client (this thread, blocking). The peers (client and
+// server) are tls::TlsSocket (--peers lean, the default) or QSslSocket
+// (--peers qt); QSslSocket peers are slower than the relay's own TLS, so with
+// them "wss" mostly measures the peers.
 // The client sends masked binary frames; the server answers one empty binary
 // frame once it has received them all. Payload MB/s = payload bytes / time from
 // the first frame written to the answer read.
 #include "relay/relay.h"
 #include "store/capturerecords.h"
 #include "tls/certificateauthority.h"
+#include "tls/tlscontext.h"
+#include "tls/tlssocket.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -43,20 +48,43 @@ public:
 class SinkServer : public QTcpServer
 {
 public:
-    std::optional<QSslConfiguration> tls;
+    bool lean = true;
+    std::optional<QSslConfiguration> tls;       // qt peers
+    std::shared_ptr<tls::TlsContext> leanTls;   // lean peers (with leaf)
+    tls::LeafCertificate leaf;
 
 protected:
     void incomingConnection(qintptr fd) override
     {
+        if (lean) {
+            auto *s = new tls::TlsSocket(this);
+            s->setSocketDescriptor(fd);
+            s->setReadBufferSize(qint64(256) << 10);
+            serve(s);
+            if (leanTls)
+                s->startServerEncryption(leanTls, leaf);
+            return;
+        }
         auto *s = new QSslSocket(this);
         s->setSocketDescriptor(fd);
         // Qt + OpenSSL's memory BIO cost grows with what is buffered: keep it small
-        // (as the relay does) so "direct" is a fair baseline.
+        // (as the relay did) so "direct" is a fair baseline.
         s->setReadBufferSize(qint64(64) << 10);
+        serve(s);
+        if (tls) {
+            s->setSslConfiguration(*tls);
+            s->startServerEncryption();
+        }
+    }
+
+private:
+    template<typename S>
+    void serve(S *s)
+    {
         auto head = std::make_shared<QByteArray>();
         auto want = std::make_shared<qint64>(-1);
         auto got = std::make_shared<qint64>(0);
-        connect(s, &QSslSocket::readyRead, s, [s, head, want, got] {
+        connect(s, &S::readyRead, s, [s, head, want, got] {
             if (*want < 0) {
                 *head += s->readAll();
                 const qsizetype end = head->indexOf("\r\n\r\n");
@@ -65,8 +93,8 @@ protected:
                 const qsizetype at = head->indexOf("bytes=");
                 *want = head->mid(at + 6, head->indexOf(' ', at) - at - 6).toLongLong();
                 *got = head->size() - (end + 4);
-                s->write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                         "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n");
+                s->write(QByteArray("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                                    "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n"));
             } else {
                 *got += s->skip(s->bytesAvailable());
             }
@@ -76,11 +104,7 @@ protected:
                 *got = -1;
             }
         });
-        connect(s, &QSslSocket::disconnected, s, &QObject::deleteLater);
-        if (tls) {
-            s->setSslConfiguration(*tls);
-            s->startServerEncryption();
-        }
+        connect(s, &S::disconnected, s, &QObject::deleteLater);
     }
 };
 
@@ -108,10 +132,40 @@ struct Target
     quint16 serverPort = 0;  // the server (CONNECT target when proxied)
     bool viaProxy = false;
     bool tls = false;
-    QSslConfiguration clientTls;
+    QSslConfiguration clientTls;                 // qt peers
+    std::shared_ptr<tls::TlsContext> leanClient; // lean peers
 };
 
-bool readHead(QSslSocket &s, QByteArray &buf)
+// What differs between the two kinds of client socket.
+void startTls(QSslSocket &s, const Target &t)
+{
+    s.setSslConfiguration(t.clientTls);
+    s.setPeerVerifyName(QStringLiteral("127.0.0.1"));
+    s.startClientEncryption();
+}
+void startTls(tls::TlsSocket &s, const Target &t)
+{
+    s.startClientEncryption(t.leanClient, QStringLiteral("127.0.0.1"));
+}
+void connectTo(QSslSocket &s, quint16 port)
+{
+    s.connectToHost(QHostAddress(QHostAddress::LocalHost), port);
+}
+void connectTo(tls::TlsSocket &s, quint16 port)
+{
+    s.connectToHost(QStringLiteral("127.0.0.1"), port);
+}
+qint64 queued(const QSslSocket &s)
+{
+    return s.bytesToWrite() + s.encryptedBytesToWrite();
+}
+qint64 queued(const tls::TlsSocket &s)
+{
+    return s.bytesToWrite();
+}
+
+template<typename S>
+bool readHead(S &s, QByteArray &buf)
 {
     while (buf.indexOf("\r\n\r\n") < 0) {
         if (!s.waitForReadyRead(10000))
@@ -122,31 +176,30 @@ bool readHead(QSslSocket &s, QByteArray &buf)
 }
 
 // Opens (CONNECT, TLS, upgrade); returns false on any failure.
-bool openSocket(QSslSocket &s, const Target &t, qint64 sinkBytes, QByteArray *after = nullptr)
+template<typename S>
+bool openSocket(S &s, const Target &t, qint64 sinkBytes, QByteArray *after = nullptr)
 {
-    s.connectToHost(QHostAddress(QHostAddress::LocalHost), t.port);
+    connectTo(s, t.port);
     if (!s.waitForConnected(5000))
         return false;
     s.setSocketOption(QAbstractSocket::LowDelayOption, 1);
     QByteArray buf;
     if (t.viaProxy) {
-        s.write("CONNECT 127.0.0.1:" + QByteArray::number(t.serverPort) + " HTTP/1.1\r\n\r\n");
+        s.write(QByteArray("CONNECT 127.0.0.1:" + QByteArray::number(t.serverPort) + " HTTP/1.1\r\n\r\n"));
         if (!readHead(s, buf) || !buf.startsWith("HTTP/1.1 200"))
             return false;
         buf.clear();
     }
     if (t.tls) {
-        s.setSslConfiguration(t.clientTls);
-        s.setPeerVerifyName(QStringLiteral("127.0.0.1"));
-        s.startClientEncryption();
+        startTls(s, t);
         if (!s.waitForEncrypted(10000)) {
             std::fprintf(stderr, "TLS: %s\n", qPrintable(s.errorString()));
             return false;
         }
     }
-    s.write("GET /sink?bytes=" + QByteArray::number(sinkBytes)
-            + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-              "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+    s.write(QByteArray("GET /sink?bytes=" + QByteArray::number(sinkBytes)
+                       + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                         "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"));
     if (!readHead(s, buf) || !buf.startsWith("HTTP/1.1 101"))
         return false;
     if (after)
@@ -154,7 +207,8 @@ bool openSocket(QSslSocket &s, const Target &t, qint64 sinkBytes, QByteArray *af
     return true;
 }
 
-bool waitForDone(QSslSocket &s, QByteArray got = QByteArray())
+template<typename S>
+bool waitForDone(S &s, QByteArray got = QByteArray())
 {
     while (!got.contains(QByteArray("\x82\x00", 2))) {
         if (!s.waitForReadyRead(30000))
@@ -165,19 +219,20 @@ bool waitForDone(QSslSocket &s, QByteArray got = QByteArray())
 }
 
 // Payload MB/s (1e6 bytes per second), or -1.
+template<typename S>
 double throughput(const Target &t, qint64 totalPayload, qint64 frameSize)
 {
     const QByteArray payload(int(frameSize), 'x');
     const QByteArray frame = frameHeader(frameSize) + payload;
     const qint64 frames = totalPayload / frameSize;
-    QSslSocket s;
+    S s;
     if (!openSocket(s, t, frames * frame.size()))
         return -1;
     QElapsedTimer timer;
     timer.start();
     for (qint64 i = 0; i < frames; ++i) {
         s.write(frame);
-        while (s.bytesToWrite() + s.encryptedBytesToWrite() > (qint64(4) << 20))
+        while (queued(s) > (qint64(4) << 20))
             s.waitForBytesWritten(10000);
     }
     if (!waitForDone(s))
@@ -188,12 +243,13 @@ double throughput(const Target &t, qint64 totalPayload, qint64 frameSize)
 }
 
 // New connections (TCP [+ CONNECT] [+ TLS] + upgrade + first frame) per second.
+template<typename S>
 double connectionsPerSecond(const Target &t, int count)
 {
     QElapsedTimer timer;
     timer.start();
     for (int i = 0; i < count; ++i) {
-        QSslSocket s;
+        S s;
         QByteArray after;
         if (!openSocket(s, t, 0, &after) || !waitForDone(s, after))
             return -1;
@@ -211,6 +267,7 @@ int main(int argc, char **argv)
     qint64 frameSize = 64 * 1024;
     int connections = 300;
     qint64 tlsBuffer = relay::RelayConfig().tlsReadBufferSize;
+    bool leanPeers = true;
     const QStringList args = app.arguments();
     for (int i = 1; i + 1 < args.size(); i += 2) {
         if (args.at(i) == QLatin1String("--mib"))
@@ -221,6 +278,8 @@ int main(int argc, char **argv)
             connections = args.at(i + 1).toInt();
         else if (args.at(i) == QLatin1String("--tls-buffer"))
             tlsBuffer = args.at(i + 1).toLongLong();
+        else if (args.at(i) == QLatin1String("--peers"))
+            leanPeers = args.at(i + 1) != QLatin1String("qt");
     }
 
     QTemporaryDir dir;
@@ -233,7 +292,10 @@ int main(int argc, char **argv)
     QThread serverThread;
     auto *plain = new SinkServer;
     auto *secure = new SinkServer;
+    plain->lean = secure->lean = leanPeers;
     secure->tls = serverCa.serverConfigurationFor(QStringLiteral("127.0.0.1"));
+    secure->leanTls = tls::TlsContext::makeServer({});
+    secure->leaf = serverCa.leafFor(QStringLiteral("127.0.0.1"));
     plain->listen(QHostAddress::LocalHost, 0);
     secure->listen(QHostAddress::LocalHost, 0);
     plain->moveToThread(&serverThread);
@@ -260,26 +322,40 @@ int main(int argc, char **argv)
     QSslConfiguration trustRelay = QSslConfiguration::defaultConfiguration();
     trustRelay.setCaCertificates({relayCa->caCertificate()});
 
-    const Target wsDirect{plain->serverPort(), plain->serverPort(), false, false, {}};
-    const Target wsRelay{relay.listenPort(), plain->serverPort(), true, false, {}};
-    const Target wssDirect{secure->serverPort(), secure->serverPort(), false, true, trustServer};
-    const Target wssRelay{relay.listenPort(), secure->serverPort(), true, true, trustRelay};
+    tls::TlsContext::ClientOptions leanTrustServer;
+    leanTrustServer.useSystemStore = false;
+    leanTrustServer.extraCaCertificates = {serverCa.caCertificate()};
+    tls::TlsContext::ClientOptions leanTrustRelay = leanTrustServer;
+    leanTrustRelay.extraCaCertificates = {relayCa->caCertificate()};
+
+    const Target wsDirect{plain->serverPort(), plain->serverPort(), false, false, {}, {}};
+    const Target wsRelay{relay.listenPort(), plain->serverPort(), true, false, {}, {}};
+    const Target wssDirect{secure->serverPort(), secure->serverPort(), false, true, trustServer,
+                           tls::TlsContext::makeClient(leanTrustServer)};
+    const Target wssRelay{relay.listenPort(), secure->serverPort(), true, true, trustRelay,
+                          tls::TlsContext::makeClient(leanTrustRelay)};
+    const auto throughputOf = [leanPeers](const Target &t, qint64 total, qint64 frame) {
+        return leanPeers ? throughput<tls::TlsSocket>(t, total, frame) : throughput<QSslSocket>(t, total, frame);
+    };
+    const auto connectionsOf = [leanPeers](const Target &t, int count) {
+        return leanPeers ? connectionsPerSecond<tls::TlsSocket>(t, count) : connectionsPerSecond<QSslSocket>(t, count);
+    };
 
     std::printf("payload %lld MiB in %lld-byte frames; relay: CONNECT, 2 workers, capture on (counting sink), "
-                "TLS read buffer %lld\n",
-                mib, frameSize, tlsBuffer);
+                "TLS read buffer %lld; peers: %s\n",
+                mib, frameSize, tlsBuffer, leanPeers ? "lean (tls::TlsSocket)" : "qt (QSslSocket)");
     const qint64 total = mib << 20;
-    throughput(wssRelay, qint64(8) << 20, frameSize); // warm up (leaf cache, TLS libraries)
-    const double r[4] = {throughput(wsDirect, total, frameSize), throughput(wsRelay, total, frameSize),
-                         throughput(wssDirect, total, frameSize), throughput(wssRelay, total, frameSize)};
+    throughputOf(wssRelay, qint64(8) << 20, frameSize); // warm up (leaf cache, TLS libraries)
+    const double r[4] = {throughputOf(wsDirect, total, frameSize), throughputOf(wsRelay, total, frameSize),
+                         throughputOf(wssDirect, total, frameSize), throughputOf(wssRelay, total, frameSize)};
     std::printf("throughput MB/s: ws direct %.0f | ws relay %.0f | wss direct %.0f | wss relay %.0f\n", r[0], r[1], r[2],
                 r[3]);
     std::printf("wss relay / ws relay = %.0f%%; wss relay / wss direct = %.0f%%\n", 100 * r[3] / r[1],
                 100 * r[3] / r[2]);
     std::printf("frames captured: %llu\n", static_cast<unsigned long long>(sink.frames.load()));
 
-    const double c[4] = {connectionsPerSecond(wsDirect, connections), connectionsPerSecond(wsRelay, connections),
-                         connectionsPerSecond(wssDirect, connections), connectionsPerSecond(wssRelay, connections)};
+    const double c[4] = {connectionsOf(wsDirect, connections), connectionsOf(wsRelay, connections),
+                         connectionsOf(wssDirect, connections), connectionsOf(wssRelay, connections)};
     std::printf("new connections/s (sequential, %d each): ws direct %.0f | ws relay %.0f | wss direct %.0f | "
                 "wss relay %.0f\n",
                 connections, c[0], c[1], c[2], c[3]);
