@@ -2,11 +2,9 @@
 // trusts the relay's CA uses the relay as its HTTP proxy, loads an https://
 // page from a local TLS server, and the page's wss:// exchange with our wss
 // server appears in the capture in clear.
-#include "relaytestsupport.h"
 #include "testsupport.h"
 #include "tlsrelaysupport.h"
 
-#include <QSslSocket>
 #include <QTcpServer>
 
 using namespace wslens;
@@ -128,12 +126,7 @@ void TestRelayTlsChromium::wssPageIsCapturedInClear()
     QVERIFY(https.listen(QHostAddress::LocalHost, 0));
 
     MemorySink sink;
-    relay::RelayConfig cfg;
-    cfg.mode = relay::RelayMode::ExplicitProxy;
-    cfg.tunnelPolicy = relay::TunnelPolicy::Intercept;
-    cfg.certificateAuthority = world.relayCa;
-    cfg.upstreamCaFile = world.serverCaFile();
-    auto relay = startTlsRelay(cfg, &sink);
+    auto relay = startTlsRelay(world.interceptingProxy(), &sink);
     QVERIFY(relay);
 
     QTemporaryDir profile;
