@@ -8,6 +8,8 @@ list(APPEND WSLENS_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/handshakehold.cpp
   ${CMAKE_CURRENT_LIST_DIR}/closeframe.h
   ${CMAKE_CURRENT_LIST_DIR}/closeframe.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/tcpwriter.h
+  ${CMAKE_CURRENT_LIST_DIR}/tcpwriter.cpp
   ${CMAKE_CURRENT_LIST_DIR}/streamcapture.h
   ${CMAKE_CURRENT_LIST_DIR}/streamcapture.cpp
   ${CMAKE_CURRENT_LIST_DIR}/relaysession.h
