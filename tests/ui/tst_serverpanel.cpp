@@ -197,6 +197,11 @@ void TestServerPanel::windowServer()
     QTRY_COMPARE_WITH_TIMEOUT(connections->index(0, ServerConnectionModel::MessagesColumn).data().toString(),
                               QStringLiteral("1"), 5000);
     const quint64 id = connections->rows().front().id;
+    // The columns fit what came in (the peer is not cut to "12…").
+    auto *table = panel->findChild<QTableView *>(QStringLiteral("serverConnections"));
+    const QString peer = connections->rows().front().peer;
+    QVERIFY2(table->columnWidth(ServerConnectionModel::PeerColumn) > table->fontMetrics().horizontalAdvance(peer),
+             qPrintable(QString::number(table->columnWidth(ServerConnectionModel::PeerColumn))));
 
     // Its frames are in the window's live capture: the message and its echo.
     QTRY_VERIFY_WITH_TIMEOUT(timelineRowsContaining(window.timelineModel(), QStringLiteral("hello server")) == 2, 10000);

@@ -111,8 +111,7 @@ ServerPanel::ServerPanel(QWidget *parent)
     m_options->setToolTip(tr("Subprotocols, permessage-deflate and allowed Origins of the handshake"));
     m_optionsSummary->setText(m_handshake.summary());
     m_optionsSummary->setToolTip(m_optionsSummary->text());
-    m_optionsSummary->setMinimumWidth(0);
-    m_optionsSummary->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_optionsSummary->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_status->setWordWrap(true);
 
@@ -121,7 +120,9 @@ ServerPanel::ServerPanel(QWidget *parent)
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->verticalHeader()->hide();
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
-    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // Fitted to their contents when rows come (ResizeToContents alone does not
+    // refit on inserted rows); the path takes the rest.
+    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     m_view->horizontalHeader()->setSectionResizeMode(ServerConnectionModel::PathColumn, QHeaderView::Stretch);
     m_view->setMinimumHeight(m_view->verticalHeader()->defaultSectionSize() * 3);
     m_log->setMinimumHeight(m_view->fontMetrics().height() * 2);
@@ -143,7 +144,7 @@ ServerPanel::ServerPanel(QWidget *parent)
     form->addRow(m_wss);
     auto *optionsRow = new QHBoxLayout;
     optionsRow->addWidget(m_optionsSummary, 1);
-    optionsRow->addWidget(m_options);
+    optionsRow->addWidget(m_options, 0, Qt::AlignTop);
     form->addRow(tr("Handshake"), optionsRow);
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_start);
@@ -178,6 +179,8 @@ ServerPanel::ServerPanel(QWidget *parent)
     connect(m_behaviour, &QComboBox::currentIndexChanged, this, &ServerPanel::updateUi);
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &ServerPanel::updateUi);
     connect(m_model, &QAbstractItemModel::rowsRemoved, this, &ServerPanel::updateUi);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, &ServerPanel::fitColumns);
+    fitColumns();
     connectServer();
     updateUi();
 }
@@ -253,7 +256,8 @@ bool ServerPanel::start()
 
     QString error;
     if (!m_server->listen(options, &error)) {
-        showError(tr("Cannot listen on %1: %2").arg(m_listen->text().trimmed(), error));
+        showError(tr("Cannot listen on %1: %2. Choose another address or port (port 0 picks a free one).")
+                      .arg(m_listen->text().trimmed(), error));
         return false;
     }
     saveSettings();
@@ -361,6 +365,13 @@ void ServerPanel::closeSelected()
     const QModelIndexList rows = m_view->selectionModel()->selectedRows();
     if (!rows.isEmpty())
         closeConnection(rows.first().data(ServerConnectionModel::IdRole).toULongLong());
+}
+
+void ServerPanel::fitColumns()
+{
+    for (int column : {ServerConnectionModel::IdColumn, ServerConnectionModel::PeerColumn,
+                       ServerConnectionModel::OpenedColumn, ServerConnectionModel::MessagesColumn})
+        m_view->resizeColumnToContents(column);
 }
 
 void ServerPanel::editOptions()

@@ -85,6 +85,7 @@ Q_SIGNALS:
 
 private:
     void connectServer();
+    void fitColumns();
     void onStopped();
     void chooseScript();
     void closeSelected();
