@@ -2,7 +2,8 @@
 // frame 1001 (Going Away); peers that answer (QWebSocket, python3-websockets)
 // let the stop end after a round trip, long before the grace period; a peer
 // that never answers (raw python socket) is cut off when the grace period
-// ends; handshakes in progress are dropped; the server listens again after.
+// ends; handshakes in progress are dropped; the server listens again after;
+// `wslens serve` stopped by SIGTERM closes its clients with 1001 too.
 
 #include "peers.h"
 
@@ -63,6 +64,7 @@ private Q_SLOTS:
     void silentPeerIsCutOff();
     void handshakeInProgressIsDropped();
     void listensAgainAfterStop();
+    void serveVerbSendsGoingAway();
 };
 
 void tst_ServerStop::peersGet1001_data()
@@ -208,6 +210,25 @@ void tst_ServerStop::listensAgainAfterStop()
     QTest::qWait(100); // a late signal of the first run must not stop the second one
     QVERIFY(server.isListening());
     QCOMPARE(stopped.size(), 1);
+}
+
+void tst_ServerStop::serveVerbSendsGoingAway()
+{
+    QVERIFY2(!wslensBinary().isEmpty(), "WSLENS_BINARY is not set");
+    ChildProcess serve;
+    QVERIFY(serve.start(wslensBinary(), {QStringLiteral("serve"), QStringLiteral("--echo"), QStringLiteral("--listen"),
+                                         QStringLiteral("127.0.0.1:0")}));
+    const quint16 port = portFromListeningLine(serve.waitForLine("listening on "));
+    QVERIFY2(port > 0, qPrintable(serve.errorString()));
+    ChildProcess python;
+    QVERIFY(startPeer(python, Peer::Python, QStringLiteral("py_handshake_client.py"),
+                      {QStringLiteral("ws://127.0.0.1:%1/").arg(port), QStringLiteral("--wait-close")}));
+    QVERIFY2(!jsonLine(python, "{\"subprotocol\"").isEmpty(), qPrintable(python.errorString()));
+    serve.process().terminate(); // SIGTERM
+    const QJsonObject result = jsonLine(python, "{\"close_code\"");
+    QCOMPARE(result.value(QLatin1String("close_code")).toInt(), 1001);
+    QCOMPARE(serve.waitForExit(5000), 0);
+    QVERIFY2(serve.allStderr().contains("wslens serve: stopped"), serve.allStderr().constData());
 }
 
 QTEST_GUILESS_MAIN(tst_ServerStop)
