@@ -111,6 +111,7 @@ class TestServerPanel : public QObject
     Q_OBJECT
 private slots:
     void initTestCase();
+    void cleanupTestCase();
     void connectionModel();
     void windowServer();
     void windowClosesWhileServing();
@@ -129,8 +130,17 @@ void TestServerPanel::initTestCase()
 {
     QStandardPaths::setTestModeEnabled(true);
     QCoreApplication::setOrganizationName(QStringLiteral("wslens-tests"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_ui_serverpanel"));
+    // Settings of its own: another run of this test at the same time must not
+    // change the options under it.
+    QCoreApplication::setApplicationName(QStringLiteral("tst_ui_serverpanel-%1").arg(QCoreApplication::applicationPid()));
     QSettings().clear();
+}
+
+void TestServerPanel::cleanupTestCase()
+{
+    const QString file = QSettings().fileName();
+    QSettings().clear();
+    QFile::remove(file);
 }
 
 void TestServerPanel::connectionModel()
@@ -245,7 +255,8 @@ void TestServerPanel::windowServer()
     QTRY_COMPARE_WITH_TIMEOUT(client.closes.size(), 1, 10000);
     QCOMPARE(client.closes.first().at(0).toInt(), 1001);
     QTRY_COMPARE_WITH_TIMEOUT(client.disconnected.size(), 1, 10000);
-    QTRY_VERIFY_WITH_TIMEOUT(!panel->isListening(), 5000);
+    QVERIFY(!panel->isListening()); // not since Stop
+    QTRY_VERIFY_WITH_TIMEOUT(!panel->isStopping(), 5000);
     // The list empties, the composer falls back to its own connection.
     QCOMPARE(connections->rowCount(), 0);
     QCOMPARE(panel->statusLabel()->text(), QStringLiteral("Stopped"));
