@@ -54,7 +54,14 @@ bool parseOrigins(const QStringList &entries, QList<QByteArray> *out, QString *e
                              .arg(entry.left(kMaxEntryLength));
                 return false;
             }
-            origin = url.adjusted(QUrl::RemovePath).toEncoded();
+            // As browsers send it: no path, no default port.
+            QUrl bare = url.adjusted(QUrl::RemovePath);
+            const QString scheme = bare.scheme();
+            const bool secure = scheme == QLatin1String("https") || scheme == QLatin1String("wss");
+            const bool plain = scheme == QLatin1String("http") || scheme == QLatin1String("ws");
+            if ((secure && bare.port() == 443) || (plain && bare.port() == 80))
+                bare.setPort(-1);
+            origin = bare.toEncoded();
         }
         if (!result.contains(origin))
             result.append(origin);

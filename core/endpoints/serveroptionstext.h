@@ -18,8 +18,8 @@ QStringList splitOptionList(const QString &text);
 // Duplicates are dropped. False with *error naming the first bad entry.
 bool parseSubprotocols(const QStringList &entries, QList<QByteArray> *out, QString *error);
 
-// Origins as browsers send them: scheme://host[:port] (a trailing "/" is
-// dropped; host in ASCII/punycode), or "null". False with *error naming the
+// Origins as browsers send them: scheme://host[:port] (a trailing "/" and a
+// default port are dropped; host in ASCII/punycode), or "null". False with *error naming the
 // first bad entry.
 bool parseOrigins(const QStringList &entries, QList<QByteArray> *out, QString *error);
 

@@ -489,6 +489,9 @@ void TestServerPanel::negotiation_data()
     QTest::newRow("python: allowed Origin (typed with /)")
         << Client2::Python << QString() << true << QStringLiteral("http://localhost:3000/, https://app.example")
         << QStringList() << QStringLiteral("http://localhost:3000") << QString() << true << false;
+    QTest::newRow("python: allowed Origin (typed with case and default port)")
+        << Client2::Python << QString() << false << QStringLiteral("HTTPS://App.Example:443") << QStringList() << app
+        << QString() << false << false;
     QTest::newRow("python: Origin not allowed")
         << Client2::Python << QString() << true << app << QStringList() << evil << QString() << false << true;
 }
