@@ -70,6 +70,19 @@ QByteArray pathAndQuery(const QUrl &url)
     return p;
 }
 
+bool isHttp10(const HttpHead &head)
+{
+    return head.versionMajor == 1 && head.versionMinor == 0;
+}
+
+HttpLimits headLimits(const RelayConfig &cfg)
+{
+    HttpLimits limits;
+    limits.maxHeaderBytes = std::size_t(cfg.maxHeadBytes);
+    limits.maxHeaderLines = cfg.maxHeadLines;
+    return limits;
+}
+
 bool looksLikeHttpMethod(char c)
 {
     return c >= 'A' && c <= 'Z';
@@ -99,6 +112,8 @@ RelaySession::RelaySession(qintptr descriptor, std::shared_ptr<const SessionCont
         return;
     }
     m_client = client;
+    m_requestReader.setLimits(headLimits(cfg));
+    m_responseReader.setLimits(headLimits(cfg));
     m_client->setReadBufferSize(cfg.readBufferSize);
     m_client->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     m_clientEndpoint = endpointString(m_client->peerAddress(), m_client->peerPort());
@@ -325,7 +340,6 @@ void RelaySession::onClientReadyRead()
 
 void RelaySession::processClientBuffer()
 {
-    const RelayConfig &cfg = m_ctx->config;
     while (m_clientState == ClientState::Head || m_clientState == ClientState::Sniff) {
         if (m_clientBuf.isEmpty())
             return;
@@ -338,23 +352,19 @@ void RelaySession::processClientBuffer()
             }
             m_clientState = ClientState::Head;
         }
-        HttpHead head;
-        qsizetype headLength = 0;
-        QByteArray why;
-        const HeadStatus st = parseHttpHead(m_clientBuf, true, {cfg.maxHeadBytes, cfg.maxHeadLines},
-                                            head, headLength, &why);
-        if (st == HeadStatus::NeedMore)
+        const HeadReader::Result st = m_requestReader.read(m_clientBuf);
+        if (st == HeadReader::Result::NeedMore)
             return;
-        if (st == HeadStatus::TooLarge) {
-            failRequest(431, "Request Header Fields Too Large", QString::fromLatin1(why));
+        if (st == HeadReader::Result::TooLarge) {
+            failRequest(431, "Request Header Fields Too Large", m_requestReader.errorString());
             return;
         }
-        if (st == HeadStatus::Invalid) {
-            failRequest(400, "Bad Request", QString::fromLatin1(why));
+        if (st == HeadReader::Result::Invalid) {
+            failRequest(400, "Bad Request", m_requestReader.errorString());
             return;
         }
-        m_clientBuf.remove(0, headLength);
-        if (!handleRequestHead(std::move(head)))
+        m_clientBuf.remove(0, m_requestReader.headLength());
+        if (!handleRequestHead(m_requestReader.takeHead()))
             return;
     }
 }
@@ -404,8 +414,8 @@ bool RelaySession::handleRequestHead(HttpHead head)
         host = url.host(QUrl::FullyEncoded).toLatin1();
         port = quint16(url.port(80));
         head.target = pathAndQuery(url);
-        if (!head.has("Host"))
-            head.set("Host", authorityString(host, port, 80));
+        if (!head.hasHeader("Host"))
+            head.setHeader("Host", authorityString(host, port, 80));
     } else {
         host = m_fixedHost;
         port = m_fixedPort;
@@ -413,28 +423,28 @@ bool RelaySession::handleRequestHead(HttpHead head)
             || head.target.startsWith("https://") || head.target.startsWith("wss://"))
             head.target = pathAndQuery(QUrl::fromEncoded(head.target));
         if (m_rewriteHost)
-            head.set("Host", authorityString(host, port, m_upTls ? 443 : 80));
+            head.setHeader("Host", authorityString(host, port, m_upTls ? 443 : 80));
     }
 
-    m_requestIsUpgrade = head.isWebSocketUpgrade();
+    m_requestIsUpgrade = head.hasToken("Upgrade", "websocket") && head.hasToken("Connection", "upgrade");
     m_requestKeepAlive = !head.hasToken("Connection", "close") && !head.hasToken("Proxy-Connection", "close")
-                         && !(head.isHttp10() && !head.hasToken("Connection", "keep-alive")
+                         && !(isHttp10(head) && !head.hasToken("Connection", "keep-alive")
                               && !head.hasToken("Proxy-Connection", "keep-alive"));
     if (!m_fixedTarget || m_tunneled || cfg.mode == RelayMode::ReverseProxy) {
         // Hop-by-hop fields meant for the proxy (RFC 7230 6.1); an upgrade keeps
         // Connection/Upgrade, which the server needs.
-        head.remove("Proxy-Connection");
-        head.remove("Proxy-Authorization");
+        head.removeHeader("Proxy-Connection");
+        head.removeHeader("Proxy-Authorization");
         if (!m_requestIsUpgrade && !head.hasToken("Connection", "upgrade")) {
             for (const auto &h : HttpHead(head).headers)
                 if (h.first.compare("Connection", Qt::CaseInsensitive) == 0)
                     for (const QByteArray &token : h.second.split(','))
                         if (!token.trimmed().isEmpty())
-                            head.remove(token.trimmed());
-            head.remove("Connection");
-            head.remove("Keep-Alive");
+                            head.removeHeader(token.trimmed());
+            head.removeHeader("Connection");
+            head.removeHeader("Keep-Alive");
             if (!m_requestKeepAlive)
-                head.set("Connection", "close");
+                head.setHeader("Connection", "close");
         }
     }
     if (!m_requestBody.setupForRequest(head)) {
@@ -447,7 +457,7 @@ bool RelaySession::handleRequestHead(HttpHead head)
     m_info.url = QString::fromLatin1(scheme + authorityString(host, port, m_upTls ? 443 : 80) + head.target);
     m_info.serverEndpoint = QString::fromLatin1(authorityString(host, port, 0));
     m_request = head;
-    m_requestWire = head.serialize();
+    m_requestWire = head.toBytes();
     if (m_requestIsUpgrade) {
         m_info.requestHeaders = head.headers; // as forwarded
         m_info.requestTarget = head.target;
@@ -455,7 +465,7 @@ bool RelaySession::handleRequestHead(HttpHead head)
     }
     m_clientState = ClientState::Idle;
     if (m_requestIsUpgrade && m_ctx->interceptor && m_pendingFailure.isEmpty()) {
-        const HeadLimits limits{cfg.maxHeadBytes, cfg.maxHeadLines};
+        const HttpLimits limits = headLimits(cfg);
         const quint64 held = m_ctx->interceptor->holdHandshake(
             intercept::HandshakeStage::Request, m_info.id, m_info.url, QString::fromLatin1(host), m_requestWire, this,
             [limits](const QByteArray &text) {
@@ -506,7 +516,7 @@ void RelaySession::releaseHeldRequest(int outcome, const QByteArray &text)
     if (o == intercept::HeldOutcome::Edited) {
         HttpHead edited;
         QByteArray wire;
-        const QString why = parseEditedHead(text, true, {m_ctx->config.maxHeadBytes, m_ctx->config.maxHeadLines},
+        const QString why = parseEditedHead(text, true, headLimits(m_ctx->config),
                                             &edited, &wire);
         if (!why.isEmpty() || !m_requestBody.setupForRequest(edited)) {
             failRequest(400, "Bad Request", why.isEmpty() ? QStringLiteral("the edited request body length is not delimited") : why);
@@ -538,7 +548,7 @@ void RelaySession::releaseHeldResponse(int outcome, const QByteArray &text)
     }
     HttpHead response;
     QByteArray wire;
-    const QString why = parseEditedHead(text, false, {m_ctx->config.maxHeadBytes, m_ctx->config.maxHeadLines},
+    const QString why = parseEditedHead(text, false, headLimits(m_ctx->config),
                                         &response, &wire);
     if (!why.isEmpty()) {
         failRequest(502, "Bad Gateway", why);
@@ -572,6 +582,7 @@ void RelaySession::connectUpstream(const QByteArray &host, quint16 port)
     m_upPort = port;
     m_upState = UpstreamState::Connecting;
     m_upBuf.clear();
+    m_responseReader.reset();
     m_upTcpConnected = false;
     m_upTlsErrors.clear();
     const RelayConfig &cfg = m_ctx->config;
@@ -649,6 +660,7 @@ void RelaySession::sendRequestUpstream()
     writeTo(false, m_requestWire);
     m_upState = UpstreamState::Head;
     m_upBuf.clear();
+    m_responseReader.reset();
     if (m_requestBody.done()) {
         m_clientState = ClientState::Idle;
     } else {
@@ -751,21 +763,16 @@ void RelaySession::onUpstreamReadyRead()
 
 void RelaySession::processUpstreamBuffer()
 {
-    const RelayConfig &cfg = m_ctx->config;
     while (m_upState == UpstreamState::Head && !m_upBuf.isEmpty()) {
-        HttpHead head;
-        qsizetype headLength = 0;
-        QByteArray why;
-        const HeadStatus st = parseHttpHead(m_upBuf, false, {cfg.maxHeadBytes, cfg.maxHeadLines}, head,
-                                            headLength, &why);
-        if (st == HeadStatus::NeedMore)
+        const HeadReader::Result st = m_responseReader.read(m_upBuf);
+        if (st == HeadReader::Result::NeedMore)
             return;
-        if (st != HeadStatus::Complete) {
+        if (st != HeadReader::Result::Complete) {
             failRequest(502, "Bad Gateway",
-                        QStringLiteral("invalid response from the server: %1").arg(QString::fromLatin1(why)));
+                        QStringLiteral("invalid response from the server: %1").arg(m_responseReader.errorString()));
             return;
         }
-        handleResponseHead(head, headLength);
+        handleResponseHead(m_responseReader.takeHead(), m_responseReader.headLength());
     }
 }
 
@@ -773,8 +780,8 @@ void RelaySession::handleResponseHead(const HttpHead &head, qsizetype headLength
 {
     const QByteArray headBytes = m_upBuf.left(headLength); // forwarded exactly as received
     m_upBuf.remove(0, headLength);
-    if (head.status == 101 && m_requestIsUpgrade && head.hasToken("Upgrade", "websocket") && m_ctx->interceptor) {
-        const HeadLimits limits{m_ctx->config.maxHeadBytes, m_ctx->config.maxHeadLines};
+    if (head.statusCode == 101 && m_requestIsUpgrade && head.hasToken("Upgrade", "websocket") && m_ctx->interceptor) {
+        const HttpLimits limits = headLimits(m_ctx->config);
         const quint64 held = m_ctx->interceptor->holdHandshake(
             intercept::HandshakeStage::Response, m_info.id, m_info.url, QString::fromLatin1(m_upHost), headBytes, this,
             [limits](const QByteArray &text) {
@@ -789,27 +796,27 @@ void RelaySession::handleResponseHead(const HttpHead &head, qsizetype headLength
         }
     }
     writeTo(true, headBytes);
-    if (head.status == 101) {
+    if (head.statusCode == 101) {
         if (m_requestIsUpgrade && head.hasToken("Upgrade", "websocket"))
             startWebSocket(head);
         else
             startRawTunnel();
         return;
     }
-    if (head.status < 200)
+    if (head.statusCode < 200)
         return; // 100 Continue and friends: the final response follows
     m_responseStarted = true;
     if (m_requestIsUpgrade && m_recordOpen) {
-        m_info.responseStatus = head.status;
+        m_info.responseStatus = head.statusCode;
         m_info.responseReason = head.reason;
         m_info.responseHeaders = head.headers;
         finishRecord(QStringLiteral("server refused the upgrade: %1 %2")
-                         .arg(head.status)
+                         .arg(head.statusCode)
                          .arg(QString::fromLatin1(head.reason)));
     }
     m_responseBody.setupForResponse(head, m_request.method);
     m_responseKeepAlive = !head.hasToken("Connection", "close")
-                          && !(head.isHttp10() && !head.hasToken("Connection", "keep-alive"))
+                          && !(isHttp10(head) && !head.hasToken("Connection", "keep-alive"))
                           && m_responseBody.kind() != BodyTracker::Kind::UntilClose;
     m_upState = UpstreamState::Body;
     if (!m_upBuf.isEmpty()) {
@@ -863,14 +870,14 @@ void RelaySession::responseComplete()
 void RelaySession::startWebSocket(const HttpHead &response)
 {
     const RelayConfig &cfg = m_ctx->config;
-    m_info.responseStatus = response.status;
+    m_info.responseStatus = response.statusCode;
     m_info.responseReason = response.reason;
     m_info.responseHeaders = response.headers;
-    m_info.subprotocol = response.value("Sec-WebSocket-Protocol");
-    m_info.extensions = response.value("Sec-WebSocket-Extensions");
+    m_info.subprotocol = response.header("Sec-WebSocket-Protocol");
+    m_info.extensions = response.header("Sec-WebSocket-Extensions");
     m_info.handshakeDoneUs = nowUs();
-    const QByteArray accept = response.value("Sec-WebSocket-Accept").trimmed();
-    if (accept != computeWebSocketAccept(m_request.value("Sec-WebSocket-Key").trimmed()))
+    const QByteArray accept = response.header("Sec-WebSocket-Accept").trimmed();
+    if (accept != computeWebSocketAccept(m_request.header("Sec-WebSocket-Key").trimmed()))
         m_closeDetail = QStringLiteral("Sec-WebSocket-Accept does not match the request's key");
 
     bool deflate = false;

@@ -1,7 +1,8 @@
 #pragma once
 
 #include "relay/hostpattern.h"
-#include "relay/httphead.h"
+#include "relay/bodytracker.h"
+#include "relay/headreader.h"
 #include "relay/relayconfig.h"
 #include "relay/streamcapture.h"
 #include "relay/tcpwriter.h"
@@ -137,6 +138,8 @@ private:
 
     QByteArray m_clientBuf;   // client bytes not yet handled (head, pipelined requests)
     QByteArray m_upBuf;       // upstream bytes not yet handled (response head)
+    HeadReader m_requestReader{HttpMessageKind::Request, {}};   // limits from the config
+    HeadReader m_responseReader{HttpMessageKind::Response, {}};
     HttpHead m_request;       // the request being forwarded
     QByteArray m_requestWire; // its head as sent upstream
     bool m_requestIsUpgrade = false;

@@ -2,8 +2,10 @@ list(APPEND WSLENS_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/relayconfig.h
   ${CMAKE_CURRENT_LIST_DIR}/hostpattern.h
   ${CMAKE_CURRENT_LIST_DIR}/hostpattern.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/httphead.h
-  ${CMAKE_CURRENT_LIST_DIR}/httphead.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/headreader.h
+  ${CMAKE_CURRENT_LIST_DIR}/headreader.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/bodytracker.h
+  ${CMAKE_CURRENT_LIST_DIR}/bodytracker.cpp
   ${CMAKE_CURRENT_LIST_DIR}/handshakehold.h
   ${CMAKE_CURRENT_LIST_DIR}/handshakehold.cpp
   ${CMAKE_CURRENT_LIST_DIR}/closeframe.h
