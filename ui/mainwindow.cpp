@@ -96,6 +96,7 @@ MainWindow::MainWindow(QWidget *parent)
     });
     connect(m_demo, &DemoRunner::finished, this, [this] { statusBar()->showMessage(tr("Demo finished"), 3000); });
     connect(m_relay, &RelayControl::stateChanged, this, &MainWindow::updateRelayUi);
+    connect(m_relay, &RelayControl::caNotice, this, [this](const QString &text) { statusBar()->showMessage(text, 60000); });
 
     createActions();
     createMenus();

@@ -53,7 +53,8 @@ bool openCa(tls::CertificateAuthority &ca)
     if (!report(ca, ca.loadOrCreate(&error), error))
         return false;
     if (ca.wasCreated())
-        std::fprintf(stderr, "wslens ca: created a new CA in %s\n", qPrintable(ca.directory()));
+        for (const QString &line : ca.createdNotice())
+            std::fprintf(stderr, "wslens ca: %s\n", qPrintable(line));
     return true;
 }
 

@@ -88,6 +88,19 @@ QString applyTlsOptions(const QCommandLineParser &parser, relay::RelayConfig &co
     return {};
 }
 
+// The CA's loaded callback (on the thread that loaded it: this one, or a relay
+// worker for the first TLS tunnel): permission warnings and, once, the notice
+// about a new CA.
+void reportLoadedCa(const tls::CertificateAuthority &ca)
+{
+    for (const QString &w : ca.warnings())
+        std::fprintf(stderr, "wslens capture: warning: %s\n", qPrintable(w));
+    if (ca.wasCreated())
+        for (const QString &line : ca.createdNotice())
+            std::fprintf(stderr, "wslens capture: %s\n", qPrintable(line));
+    std::fflush(stderr);
+}
+
 void printLine(const QString &line)
 {
     std::fprintf(stdout, "%s\n", qPrintable(line));
@@ -184,24 +197,24 @@ int runCapture(const QStringList &arguments)
         return usageError("capture", problem);
 
     // With --tls or --ca-dir the CA is made now (and its path shown); otherwise
-    // the relay makes the default one when the first TLS tunnel needs it.
-    if (config.tlsListener || !config.caDirectory.isEmpty()) {
+    // the relay makes the default one when the first TLS tunnel needs it. Either
+    // way, a new CA and a key others could read are reported when it happens.
+    if (config.needsCertificateAuthority()) {
         auto ca = std::make_shared<tls::CertificateAuthority>(config.caDirectory);
-        QString error;
-        const bool ok = ca->loadOrCreate(&error);
-        for (const QString &w : ca->warnings())
-            std::fprintf(stderr, "wslens capture: warning: CA: %s\n", qPrintable(w));
-        if (!ok) {
-            std::fprintf(stderr, "wslens capture: the interception CA cannot be used: %s\n", qPrintable(error));
-            return Failure;
+        ca->setLoadedCallback(&reportLoadedCa);
+        if (config.tlsListener || !config.caDirectory.isEmpty()) {
+            QString error;
+            if (!ca->loadOrCreate(&error)) {
+                std::fprintf(stderr, "wslens capture: the interception CA cannot be used: %s\n", qPrintable(error));
+                return Failure;
+            }
+            std::fprintf(stderr, "wslens capture: %s TLS with the CA %s (clients must trust it)\n",
+                         config.tlsListener ? "serving" : "intercepting", qPrintable(ca->certificateFilePath()));
+        } else {
+            std::fprintf(stderr, "wslens capture: intercepting TLS with the CA in %s (made on first use; "
+                                 "'wslens ca export' writes it for browsers to trust)\n", qPrintable(ca->directory()));
         }
-        std::fprintf(stderr, "wslens capture: %s TLS with the CA %s (clients must trust it)\n",
-                     config.tlsListener ? "serving" : "intercepting", qPrintable(ca->certificateFilePath()));
         config.certificateAuthority = std::move(ca);
-    } else if (config.needsCertificateAuthority()) {
-        const QString dir = tls::CertificateAuthority::defaultDirectory();
-        std::fprintf(stderr, "wslens capture: intercepting TLS with the CA in %s (made on first use; "
-                             "'wslens ca export' writes it for browsers to trust)\n", qPrintable(dir));
     }
 
     intercept::Interceptor interceptor;
@@ -238,8 +251,13 @@ int runCapture(const QStringList &arguments)
     relay.setCaptureSink(&store);
     if (parser.isSet(rulesFile))
         relay.setInterceptor(&interceptor);
-    QObject::connect(&relay, &relay::Relay::warning, &relay,
-                     [](const QString &w) { std::fprintf(stderr, "wslens capture: warning: %s\n", qPrintable(w)); });
+    const std::shared_ptr<tls::CertificateAuthority> ca = config.certificateAuthority;
+    QObject::connect(&relay, &relay::Relay::warning, &relay, [ca](const QString &w) {
+        // The relay repeats the warnings of a CA loaded before it started: reportLoadedCa printed them.
+        if (ca && w.startsWith(QLatin1String("CA: ")) && ca->warnings().contains(w.mid(4)))
+            return;
+        std::fprintf(stderr, "wslens capture: warning: %s\n", qPrintable(w));
+    });
     int opened = 0;
     QObject::connect(&relay, &relay::Relay::connectionOpened, &relay,
                      [&opened](quint64 id, const QString &url, const QString &client) {

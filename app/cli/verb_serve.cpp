@@ -2,6 +2,7 @@
 #include "cli/cli.h"
 #include "cli/optionreader.h"
 
+#include "endpoints/serveroptionstext.h"
 #include "endpoints/serverscript.h"
 #include "endpoints/wsserver.h"
 #include "replay/mockserver.h"
@@ -12,6 +13,7 @@
 #include <QFile>
 #include <QHostAddress>
 #include <QSocketNotifier>
+#include <QTimer>
 
 #include <csignal>
 #include <cstdio>
@@ -50,6 +52,9 @@ const char ServeUsage[] =
     "  --cert-host NAME       host name or IP the certificate is for (default: the listen address)\n"
     "  --ca-dir DIR           folder of the local CA (default: see 'wslens ca path')\n";
 
+// How much longer than the grace period the stop may take before serve quits anyway.
+constexpr int kStopMarginMs = 1000;
+
 int g_signalPipe[2] = {-1, -1};
 
 void onSignal(int)
@@ -74,6 +79,8 @@ int runServe(const QStringList &arguments)
     bool wss = false;
     QString certHost;
     QString caDir;
+    QStringList subprotocols; // checked once all are read
+    QStringList origins;
     endpoints::ServerOptions options;
     OptionReader args("serve", arguments);
     const auto chooseMode = [&](const QString &chosen) {
@@ -128,13 +135,13 @@ int runServe(const QStringList &arguments)
         } else if (args.is("--subprotocol")) {
             if (!args.nonEmpty(&value, "a name"))
                 return args.fail();
-            options.subprotocols.append(value.toLatin1());
+            subprotocols.append(value);
         } else if (args.is("--no-deflate")) {
             options.deflate = false;
         } else if (args.is("--allow-origin")) {
             if (!args.nonEmpty(&value, "an origin"))
                 return args.fail();
-            options.allowedOrigins.append(value.toLatin1());
+            origins.append(value);
         } else if (args.is("--wss")) {
             wss = true;
         } else if (args.is("--cert-host")) {
@@ -150,6 +157,11 @@ int runServe(const QStringList &arguments)
             return args.unknown();
         }
     }
+    QString listError;
+    if (!endpoints::parseSubprotocols(subprotocols, &options.subprotocols, &listError))
+        return usageError("serve", QStringLiteral("--subprotocol: ") + listError);
+    if (!endpoints::parseOrigins(origins, &options.allowedOrigins, &listError))
+        return usageError("serve", QStringLiteral("--allow-origin: ") + listError);
     if (mode.isEmpty())
         return usageError("serve", QStringLiteral("choose --echo, --broadcast, --script FILE or --replay FILE"));
     if (mockOptionGiven && mode != QLatin1String("replay"))
@@ -244,8 +256,22 @@ int runServe(const QStringList &arguments)
         return Failure;
     }
     ::fcntl(g_signalPipe[1], F_SETFL, O_NONBLOCK);
+    // The stop runs while the event loop does, so every connection's "closed"
+    // line (1001) is printed; the loop ends on stopped(). The stop is bounded
+    // by the grace period; the timer is a last resort should stopped() not come.
     QSocketNotifier notifier(g_signalPipe[0], QSocketNotifier::Read);
-    QObject::connect(&notifier, &QSocketNotifier::activated, &notifier, []() { QCoreApplication::quit(); });
+    QTimer stopDeadline;
+    stopDeadline.setSingleShot(true);
+    QObject::connect(&server, &endpoints::WsServer::stopped, &server, []() { QCoreApplication::quit(); });
+    QObject::connect(&stopDeadline, &QTimer::timeout, &server, []() { QCoreApplication::quit(); });
+    QObject::connect(&notifier, &QSocketNotifier::activated, &server, [&server, &stopDeadline, &options]() {
+        char drain[16];
+        [[maybe_unused]] const auto n = ::read(g_signalPipe[0], drain, sizeof drain);
+        if (stopDeadline.isActive())
+            return; // already stopping
+        stopDeadline.start(options.stopGraceMs + kStopMarginMs);
+        server.stopAsync();
+    });
     struct sigaction sa = {};
     sa.sa_handler = onSignal;
     sigemptyset(&sa.sa_mask);
@@ -260,7 +286,7 @@ int runServe(const QStringList &arguments)
 
     QCoreApplication::exec();
 
-    server.stop();
+    server.stop(); // done already, unless the deadline ended the loop
     if (store)
         store->close();
     ::close(g_signalPipe[0]);

@@ -95,11 +95,13 @@ void ServerHandshake::onReadyRead()
         for (const QByteArray &o : m_policy.allowedOrigins)
             allowed = allowed || http::equalsIgnoreCase(o, info.origin);
         if (!allowed) {
-            const QByteArray body = "Origin " + info.origin + " is not allowed\n";
+            const QByteArray list = m_policy.allowedOrigins.join(", ");
+            const QByteArray body = "Origin " + info.origin + " is not allowed here (allowed: " + list + ")\n";
             reject(QByteArrayLiteral("HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nConnection: close\r\n"
                                      "Content-Length: ")
                        + QByteArray::number(body.size()) + "\r\n\r\n" + body,
-                   QStringLiteral("Origin %1 is not in the allow-list").arg(QString::fromLatin1(info.origin)));
+                   QStringLiteral("403, Origin %1 is not in the allow-list (%2)")
+                       .arg(QString::fromLatin1(info.origin), QString::fromLatin1(list)));
             return;
         }
     }

@@ -3,20 +3,27 @@
 #include "endpoints/deflatecodec.h"
 #include "endpoints/endpointaddress.h"
 #include "endpoints/serverhandshake.h"
+#include "protocol/closecode.h"
 #include "relay/closeframe.h"
 
+#include <QSemaphore>
 #include <QSslSocket>
 #include <QTcpSocket>
+#include <QTimer>
 
 namespace wslens::endpoints {
 
-ServerWorker::ServerWorker(const ServerOptions &options, std::atomic<int> *counter)
+ServerWorker::ServerWorker(const ServerOptions &options, std::atomic<int> *counter, QSemaphore *closed)
     : m_options(options)
     , m_counter(counter)
+    , m_closed(closed)
     , m_listener(new ListenSocket(this))
+    , m_graceTimer(new QTimer(this))
 {
     m_options.connection.localRole = Role::Server;
     m_listener->onIncoming = [this](qintptr handle) { accept(handle); };
+    m_graceTimer->setSingleShot(true);
+    connect(m_graceTimer, &QTimer::timeout, this, &ServerWorker::finishClosing);
 }
 
 ServerWorker::~ServerWorker()
@@ -44,6 +51,46 @@ QHostAddress ServerWorker::address() const
 quint16 ServerWorker::port() const
 {
     return m_listener->serverPort();
+}
+
+void ServerWorker::closeAll(int graceMs)
+{
+    if (m_closing || m_shuttingDown)
+        return;
+    m_closing = true;
+    m_listener->close();
+    // Handshakes still in progress have no WebSocket to close yet.
+    qDeleteAll(findChildren<ServerHandshake *>(Qt::FindDirectChildrenOnly));
+    const auto open = m_connections;
+    for (EndpointConnection *c : open)
+        c->close(CloseCode::GoingAway, QByteArrayLiteral("server stopping"));
+    // Each peer answers, we close TCP (server first, RFC 6455 7.1.1), it closes
+    // too: the connection's finished() removes it, the last one ends the wait.
+    if (m_connections.isEmpty())
+        finishClosing();
+    else
+        m_graceTimer->start(graceMs);
+}
+
+void ServerWorker::finishClosing()
+{
+    if (m_closedAll)
+        return;
+    m_closedAll = true;
+    m_graceTimer->stop();
+    const auto late = m_connections;
+    for (auto it = late.cbegin(); it != late.cend(); ++it) {
+        EndpointConnection *c = it.value();
+        c->disconnect(this);
+        c->abort();
+        forget(it.key(), c,
+               QStringLiteral("no answer to the close within %1 ms: connection aborted")
+                   .arg(m_graceTimer->interval()));
+    }
+    shutdown();
+    Q_EMIT allClosed();
+    if (m_closed)
+        m_closed->release();
 }
 
 void ServerWorker::shutdown()
@@ -77,7 +124,7 @@ QList<EndpointConnection *> ServerWorker::connections() const
 
 void ServerWorker::accept(qintptr handle)
 {
-    if (m_shuttingDown) {
+    if (m_shuttingDown || m_closing) {
         QTcpSocket drop;
         drop.setSocketDescriptor(handle);
         drop.abort();
@@ -165,17 +212,25 @@ void ServerWorker::upgraded(ServerHandshake *handshake)
     connect(connection, &EndpointConnection::protocolViolation, this,
             [this, id](Violation v, quint16 code) { Q_EMIT violationDetected(id, v, code); });
     connect(connection, &EndpointConnection::finished, this, [this, id, connection]() {
-        m_behaviour->connectionClosed(connection, *this);
-        m_connections.remove(id);
-        m_order.removeOne(id);
-        m_counter->fetch_sub(1);
-        Q_EMIT connectionClosed(id, connection->peerCloseCode(), connection->localCloseCode(), connection->info().error);
-        connection->deleteLater();
+        forget(id, connection, connection->info().error);
+        if (m_closing && m_connections.isEmpty())
+            finishClosing();
     });
 
     Q_EMIT connectionOpened(id, info);
     m_behaviour->connectionOpened(connection, *this);
     connection->start(leftover);
+}
+
+// The connection is closed: the behaviour and the facade are told, it goes.
+void ServerWorker::forget(quint64 id, EndpointConnection *connection, const QString &error)
+{
+    m_behaviour->connectionClosed(connection, *this);
+    m_connections.remove(id);
+    m_order.removeOne(id);
+    m_counter->fetch_sub(1);
+    Q_EMIT connectionClosed(id, connection->peerCloseCode(), connection->localCloseCode(), error);
+    connection->deleteLater();
 }
 
 void ServerWorker::sendMessage(quint64 connection, quint8 opcode, const QByteArray &data)

@@ -9,6 +9,8 @@ list(APPEND WSLENS_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/framespectext.cpp
   ${CMAKE_CURRENT_LIST_DIR}/serverhandshake.h
   ${CMAKE_CURRENT_LIST_DIR}/serverhandshake.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/serveroptionstext.h
+  ${CMAKE_CURRENT_LIST_DIR}/serveroptionstext.cpp
   ${CMAKE_CURRENT_LIST_DIR}/serverbehaviour.h
   ${CMAKE_CURRENT_LIST_DIR}/serverbehaviour.cpp
   ${CMAKE_CURRENT_LIST_DIR}/serverworker.h

@@ -2,9 +2,16 @@
 
 #include "endpoints/serverworker.h"
 
+#include <QSignalBlocker>
 #include <QThread>
 
 namespace wslens::endpoints {
+
+namespace {
+// stop() waits this much longer than the grace period: the worker aborts what
+// is left when the grace period ends, so only a busy worker needs the margin.
+constexpr int kStopMarginMs = 2000;
+} // namespace
 
 WsServer::WsServer(QObject *parent)
     : QObject(parent)
@@ -13,6 +20,7 @@ WsServer::WsServer(QObject *parent)
 
 WsServer::~WsServer()
 {
+    const QSignalBlocker blocker(this);
     stop();
 }
 
@@ -24,7 +32,8 @@ bool WsServer::listen(const ServerOptions &options, QString *error)
     m_thread->start();
     bool ok = false;
     QString message;
-    auto *worker = new ServerWorker(options, &m_connections);
+    m_closed.tryAcquire(m_closed.available());
+    auto *worker = new ServerWorker(options, &m_connections, &m_closed);
     worker->moveToThread(m_thread.get());
     // Listen on the worker thread so every socket belongs to it.
     QMetaObject::invokeMethod(
@@ -48,6 +57,12 @@ bool WsServer::listen(const ServerOptions &options, QString *error)
     }
     m_worker = worker;
     m_tls = options.tls.has_value();
+    m_stopGraceMs = qMax(0, options.stopGraceMs);
+    const quint64 run = ++m_run;
+    connect(worker, &ServerWorker::allClosed, this, [this, run]() {
+        if (run == m_run && m_stopping)
+            finishStop();
+    });
     connect(worker, &ServerWorker::connectionOpened, this, &WsServer::connectionOpened);
     connect(worker, &ServerWorker::messageReceived, this, &WsServer::messageReceived);
     connect(worker, &ServerWorker::violationDetected, this, &WsServer::violationDetected);
@@ -61,14 +76,44 @@ void WsServer::stop()
     if (!m_thread)
         return;
     if (m_worker) {
-        ServerWorker *worker = m_worker;
+        if (!m_stopping)
+            beginStop();
+        m_closed.tryAcquire(1, m_stopGraceMs + kStopMarginMs);
+    }
+    finishStop();
+}
+
+void WsServer::stopAsync()
+{
+    if (m_worker && !m_stopping)
+        beginStop();
+}
+
+void WsServer::beginStop()
+{
+    m_stopping = true;
+    ServerWorker *worker = m_worker;
+    const int graceMs = m_stopGraceMs;
+    QMetaObject::invokeMethod(worker, [worker, graceMs]() { worker->closeAll(graceMs); });
+}
+
+void WsServer::finishStop()
+{
+    if (!m_thread)
+        return;
+    const bool wasRunning = m_worker != nullptr;
+    if (ServerWorker *worker = m_worker) {
         m_worker = nullptr;
+        // Aborts whatever is still open (nothing, after closeAll finished).
         QMetaObject::invokeMethod(worker, [worker]() { delete worker; }, Qt::BlockingQueuedConnection);
     }
     m_thread->quit();
     m_thread->wait();
     m_thread.reset();
     m_port = 0;
+    m_stopping = false;
+    if (wasRunning)
+        Q_EMIT stopped();
 }
 
 QString WsServer::url() const

@@ -314,6 +314,22 @@ QByteArray HttpHead::toBytes() const
     return out;
 }
 
+void HttpHead::removeHeader(const QByteArray &name)
+{
+    headers.removeIf([&](const QPair<QByteArray, QByteArray> &h) { return http::equalsIgnoreCase(h.first, name); });
+}
+
+void HttpHead::setHeader(const QByteArray &name, const QByteArray &value)
+{
+    for (auto &h : headers) {
+        if (http::equalsIgnoreCase(h.first, name)) {
+            h.second = value;
+            return;
+        }
+    }
+    headers.append({name, value});
+}
+
 HttpHeadParser::HttpHeadParser(HttpMessageKind kind, const HttpLimits &limits)
     : m_kind(kind)
     , m_limits(limits)
@@ -331,6 +347,7 @@ void HttpHeadParser::reset()
     m_startLineDone = false;
     m_status = Status::NeedMore;
     m_error.clear();
+    m_limitExceeded = false;
 }
 
 HttpHeadParser::Status HttpHeadParser::fail(const QString &message)
@@ -362,6 +379,7 @@ HttpHeadParser::Status HttpHeadParser::feed(const char *data, std::size_t size, 
             pos += m_limits.maxHeaderBytes - m_total;
             m_total = m_limits.maxHeaderBytes;
             fail(QStringLiteral("HTTP head larger than the limit of %1 bytes").arg(m_limits.maxHeaderBytes));
+            m_limitExceeded = true;
             return report(m_status);
         }
         m_total += take;
@@ -410,6 +428,7 @@ bool HttpHeadParser::processLine(const QByteArray &line)
     ++m_lines;
     if (m_lines > m_limits.maxHeaderLines) {
         fail(QStringLiteral("more than %1 header lines").arg(m_limits.maxHeaderLines));
+        m_limitExceeded = true;
         return false;
     }
     return parseHeaderLine(line);

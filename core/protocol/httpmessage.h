@@ -111,6 +111,10 @@ struct HttpHead
 
     // Serialises the head again (CRLF line endings, headers as stored).
     QByteArray toBytes() const;
+
+    // Editing (a proxy rewriting a head before it forwards it).
+    void removeHeader(const QByteArray &name);                      // every field with that name
+    void setHeader(const QByteArray &name, const QByteArray &value); // replaces the first, or appends
 };
 
 // Limits on a message head, checked as bytes arrive.
@@ -150,6 +154,9 @@ public:
     const HttpHead &head() const { return m_head; }
     HttpHead takeHead() { return std::move(m_head); }
     QString errorString() const { return m_error; }
+    // The error is a limit (head bytes or header lines), not malformed input
+    // (a proxy answers 431 rather than 400).
+    bool limitExceeded() const { return m_limitExceeded; }
     // Bytes of head consumed so far (including the final empty line once Complete).
     std::size_t headBytes() const { return m_total; }
 
@@ -174,6 +181,7 @@ private:
     bool m_startLineDone = false;
     Status m_status = Status::NeedMore;
     QString m_error;
+    bool m_limitExceeded = false;
 };
 
 } // namespace wslens

@@ -20,24 +20,24 @@ QByteArray normalizeEditedHead(const QByteArray &text)
     return out;
 }
 
-QString parseEditedHead(const QByteArray &text, bool request, const HeadLimits &limits, HttpHead *head,
+QString parseEditedHead(const QByteArray &text, bool request, const HttpLimits &limits, HttpHead *head,
                         QByteArray *wire)
 {
     const QByteArray normalized = normalizeEditedHead(text);
     const QString what = request ? QStringLiteral("request") : QStringLiteral("response");
-    HttpHead parsed;
-    qsizetype length = 0;
-    QByteArray why;
-    const HeadStatus st = parseHttpHead(normalized, request, limits, parsed, length, &why);
-    if (st == HeadStatus::TooLarge)
-        return QStringLiteral("the edited %1 head is too large: %2").arg(what, QString::fromLatin1(why));
-    if (st != HeadStatus::Complete)
+    HttpHeadParser parser(request ? HttpMessageKind::Request : HttpMessageKind::Response, limits);
+    std::size_t length = 0;
+    const HttpHeadParser::Status st = parser.feed(normalized, &length);
+    if (st == HttpHeadParser::Status::Error && parser.limitExceeded())
+        return QStringLiteral("the edited %1 head is too large: %2").arg(what, parser.errorString());
+    if (st != HttpHeadParser::Status::Complete)
         return QStringLiteral("the edited %1 head does not parse: %2")
-            .arg(what, why.isEmpty() ? QStringLiteral("incomplete") : QString::fromLatin1(why));
-    if (length != normalized.size())
+            .arg(what, st == HttpHeadParser::Status::NeedMore ? QStringLiteral("incomplete") : parser.errorString());
+    if (qsizetype(length) != normalized.size())
         return QStringLiteral("the edited %1 head has text after its blank line").arg(what);
-    if (!request && parsed.status != 101)
-        return QStringLiteral("the edited response must stay 101 Switching Protocols (got %1)").arg(parsed.status);
+    const HttpHead &parsed = parser.head();
+    if (!request && parsed.statusCode != 101)
+        return QStringLiteral("the edited response must stay 101 Switching Protocols (got %1)").arg(parsed.statusCode);
     if (head)
         *head = parsed;
     if (wire)

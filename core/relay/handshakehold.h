@@ -1,6 +1,6 @@
 #pragma once
 
-#include "relay/httphead.h"
+#include "protocol/httpmessage.h"
 
 #include <QByteArray>
 #include <QString>
@@ -16,7 +16,7 @@ QByteArray normalizeEditedHead(const QByteArray &text);
 // filled and wire holds the bytes to send. Else what is wrong, one line:
 // not a request/response head, text after the blank line, or a response that
 // is no longer 101 Switching Protocols.
-QString parseEditedHead(const QByteArray &text, bool request, const HeadLimits &limits, HttpHead *head,
+QString parseEditedHead(const QByteArray &text, bool request, const HttpLimits &limits, HttpHead *head,
                         QByteArray *wire = nullptr);
 
 } // namespace wslens::relay

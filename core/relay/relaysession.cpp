@@ -70,6 +70,19 @@ QByteArray pathAndQuery(const QUrl &url)
     return p;
 }
 
+bool isHttp10(const HttpHead &head)
+{
+    return head.versionMajor == 1 && head.versionMinor == 0;
+}
+
+HttpLimits headLimits(const RelayConfig &cfg)
+{
+    HttpLimits limits;
+    limits.maxHeaderBytes = std::size_t(cfg.maxHeadBytes);
+    limits.maxHeaderLines = cfg.maxHeadLines;
+    return limits;
+}
+
 bool looksLikeHttpMethod(char c)
 {
     return c >= 'A' && c <= 'Z';
@@ -99,6 +112,8 @@ RelaySession::RelaySession(qintptr descriptor, std::shared_ptr<const SessionCont
         return;
     }
     m_client = client;
+    m_requestReader.setLimits(headLimits(cfg));
+    m_responseReader.setLimits(headLimits(cfg));
     m_client->setReadBufferSize(cfg.readBufferSize);
     m_client->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     m_clientEndpoint = endpointString(m_client->peerAddress(), m_client->peerPort());
@@ -120,6 +135,8 @@ RelaySession::RelaySession(qintptr descriptor, std::shared_ptr<const SessionCont
             m_clientState = ClientState::ClientHello;
         }
     }
+    if (!m_tlsListener)
+        attachWriter(true);
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, [this] {
         if (m_upState == UpstreamState::Connecting) {
@@ -156,9 +173,105 @@ QSslSocket *RelaySession::destination(bool fromClient) const
     return fromClient ? m_upstream : m_client;
 }
 
-qint64 RelaySession::pendingWrite(const QSslSocket *socket)
+qint64 RelaySession::pendingWrite(bool toClient) const
 {
-    return socket->bytesToWrite() + socket->encryptedBytesToWrite();
+    if (const TcpWriter *w = m_writer[toClient ? 1 : 0].get())
+        return w->pending();
+    const QSslSocket *s = toClient ? m_client : m_upstream;
+    return s ? s->bytesToWrite() + s->encryptedBytesToWrite() : 0;
+}
+
+bool RelaySession::canWrite(bool toClient) const
+{
+    if (const TcpWriter *w = m_writer[toClient ? 1 : 0].get())
+        return w->isWritable();
+    const QSslSocket *s = toClient ? m_client : m_upstream;
+    return s && s->state() == QAbstractSocket::ConnectedState;
+}
+
+void RelaySession::writeTo(bool toClient, const QByteArray &bytes)
+{
+    if (TcpWriter *w = m_writer[toClient ? 1 : 0].get())
+        w->write(bytes);
+    else if (QSslSocket *s = toClient ? m_client : m_upstream)
+        s->write(bytes);
+}
+
+void RelaySession::writeTo(bool toClient, const char *data, qsizetype size)
+{
+    if (TcpWriter *w = m_writer[toClient ? 1 : 0].get())
+        w->write(data, size);
+    else if (QSslSocket *s = toClient ? m_client : m_upstream)
+        s->write(data, size);
+}
+
+void RelaySession::attachWriter(bool clientSide)
+{
+    QSslSocket *s = clientSide ? m_client : m_upstream;
+    auto &w = m_writer[clientSide ? 1 : 0];
+    if (!s || w)
+        return;
+    w = TcpWriter::duplicate(s->socketDescriptor());
+    if (!w)
+        return; // no descriptor left: Qt writes (no half-close on this side)
+    connect(w.get(), &TcpWriter::bytesWritten, this, [this, clientSide] { onBytesWritten(clientSide); });
+    connect(w.get(), &TcpWriter::closed, this, [this, clientSide] { onWriterClosed(clientSide); });
+}
+
+void RelaySession::retireWriter(bool clientSide)
+{
+    auto &w = m_writer[clientSide ? 1 : 0];
+    if (!w)
+        return;
+    const QByteArray rest = w->takePendingAndRelease();
+    w->disconnect(this);
+    w.release()->deleteLater();
+    if (QSslSocket *s = clientSide ? m_client : m_upstream; s && !rest.isEmpty())
+        s->write(rest); // still plain: encryption has not started yet
+}
+
+void RelaySession::dropWriter(bool clientSide)
+{
+    auto &w = m_writer[clientSide ? 1 : 0];
+    if (!w)
+        return;
+    w->disconnect(this);
+    w->abort();
+    w.release()->deleteLater();
+}
+
+void RelaySession::halfCloseToward(bool toClient)
+{
+    if (TcpWriter *w = m_writer[toClient ? 1 : 0].get()) {
+        w->shutdownWhenFlushed();
+        return;
+    }
+    m_halfClosePending[toClient ? 1 : 0] = true;
+    if (pendingWrite(toClient) == 0)
+        shutdownWrite(toClient);
+}
+
+void RelaySession::onWriterClosed(bool toClient)
+{
+    TcpWriter *w = m_writer[toClient ? 1 : 0].get();
+    QSslSocket *reader = toClient ? m_client : m_upstream;
+    if (w && w->failed() && (!reader || reader->state() == QAbstractSocket::UnconnectedState)) {
+        // A peer that had half-closed is gone for good: what the other side
+        // sends has nowhere to go.
+        if (toClient)
+            m_upState = UpstreamState::Closing;
+        else
+            m_clientState = ClientState::Closing;
+        closeSide(!toClient);
+    }
+    maybeFinish();
+}
+
+bool RelaySession::pumping(bool fromClient) const
+{
+    if (fromClient)
+        return m_clientState == ClientState::WebSocket || m_clientState == ClientState::Raw;
+    return m_upState == UpstreamState::WebSocket || m_upState == UpstreamState::Raw;
 }
 
 // ---- client side -----------------------------------------------------------
@@ -188,17 +301,17 @@ void RelaySession::onClientReadyRead()
         break; // QSslSocket reads the handshake itself
     case ClientState::Body: {
         while (m_clientState == ClientState::Body && m_client->bytesAvailable() > 0) {
-            if (!m_upstream || pendingWrite(m_upstream) > m_ctx->config.maxPendingWrite) {
+            if (!m_upstream || pendingWrite(false) > m_ctx->config.maxPendingWrite) {
                 m_paused[0] = true;
                 return;
             }
             const QByteArray chunk = m_client->read(qMin(m_client->bytesAvailable(), kMaxChunk));
             const qsizetype n = m_requestBody.consume(chunk.constData(), chunk.size());
             if (n == chunk.size()) {
-                m_upstream->write(chunk);
+                writeTo(false, chunk);
             } else {
                 if (n > 0)
-                    m_upstream->write(chunk.left(n));
+                    writeTo(false, chunk.left(n));
                 m_clientBuf = chunk.mid(n);
             }
             if (m_requestBody.done())
@@ -227,7 +340,6 @@ void RelaySession::onClientReadyRead()
 
 void RelaySession::processClientBuffer()
 {
-    const RelayConfig &cfg = m_ctx->config;
     while (m_clientState == ClientState::Head || m_clientState == ClientState::Sniff) {
         if (m_clientBuf.isEmpty())
             return;
@@ -240,23 +352,19 @@ void RelaySession::processClientBuffer()
             }
             m_clientState = ClientState::Head;
         }
-        HttpHead head;
-        qsizetype headLength = 0;
-        QByteArray why;
-        const HeadStatus st = parseHttpHead(m_clientBuf, true, {cfg.maxHeadBytes, cfg.maxHeadLines},
-                                            head, headLength, &why);
-        if (st == HeadStatus::NeedMore)
+        const HeadReader::Result st = m_requestReader.read(m_clientBuf);
+        if (st == HeadReader::Result::NeedMore)
             return;
-        if (st == HeadStatus::TooLarge) {
-            failRequest(431, "Request Header Fields Too Large", QString::fromLatin1(why));
+        if (st == HeadReader::Result::TooLarge) {
+            failRequest(431, "Request Header Fields Too Large", m_requestReader.errorString());
             return;
         }
-        if (st == HeadStatus::Invalid) {
-            failRequest(400, "Bad Request", QString::fromLatin1(why));
+        if (st == HeadReader::Result::Invalid) {
+            failRequest(400, "Bad Request", m_requestReader.errorString());
             return;
         }
-        m_clientBuf.remove(0, headLength);
-        if (!handleRequestHead(std::move(head)))
+        m_clientBuf.remove(0, m_requestReader.headLength());
+        if (!handleRequestHead(m_requestReader.takeHead()))
             return;
     }
 }
@@ -306,8 +414,8 @@ bool RelaySession::handleRequestHead(HttpHead head)
         host = url.host(QUrl::FullyEncoded).toLatin1();
         port = quint16(url.port(80));
         head.target = pathAndQuery(url);
-        if (!head.has("Host"))
-            head.set("Host", authorityString(host, port, 80));
+        if (!head.hasHeader("Host"))
+            head.setHeader("Host", authorityString(host, port, 80));
     } else {
         host = m_fixedHost;
         port = m_fixedPort;
@@ -315,28 +423,28 @@ bool RelaySession::handleRequestHead(HttpHead head)
             || head.target.startsWith("https://") || head.target.startsWith("wss://"))
             head.target = pathAndQuery(QUrl::fromEncoded(head.target));
         if (m_rewriteHost)
-            head.set("Host", authorityString(host, port, m_upTls ? 443 : 80));
+            head.setHeader("Host", authorityString(host, port, m_upTls ? 443 : 80));
     }
 
-    m_requestIsUpgrade = head.isWebSocketUpgrade();
+    m_requestIsUpgrade = head.hasToken("Upgrade", "websocket") && head.hasToken("Connection", "upgrade");
     m_requestKeepAlive = !head.hasToken("Connection", "close") && !head.hasToken("Proxy-Connection", "close")
-                         && !(head.isHttp10() && !head.hasToken("Connection", "keep-alive")
+                         && !(isHttp10(head) && !head.hasToken("Connection", "keep-alive")
                               && !head.hasToken("Proxy-Connection", "keep-alive"));
     if (!m_fixedTarget || m_tunneled || cfg.mode == RelayMode::ReverseProxy) {
         // Hop-by-hop fields meant for the proxy (RFC 7230 6.1); an upgrade keeps
         // Connection/Upgrade, which the server needs.
-        head.remove("Proxy-Connection");
-        head.remove("Proxy-Authorization");
+        head.removeHeader("Proxy-Connection");
+        head.removeHeader("Proxy-Authorization");
         if (!m_requestIsUpgrade && !head.hasToken("Connection", "upgrade")) {
             for (const auto &h : HttpHead(head).headers)
                 if (h.first.compare("Connection", Qt::CaseInsensitive) == 0)
                     for (const QByteArray &token : h.second.split(','))
                         if (!token.trimmed().isEmpty())
-                            head.remove(token.trimmed());
-            head.remove("Connection");
-            head.remove("Keep-Alive");
+                            head.removeHeader(token.trimmed());
+            head.removeHeader("Connection");
+            head.removeHeader("Keep-Alive");
             if (!m_requestKeepAlive)
-                head.set("Connection", "close");
+                head.setHeader("Connection", "close");
         }
     }
     if (!m_requestBody.setupForRequest(head)) {
@@ -349,7 +457,7 @@ bool RelaySession::handleRequestHead(HttpHead head)
     m_info.url = QString::fromLatin1(scheme + authorityString(host, port, m_upTls ? 443 : 80) + head.target);
     m_info.serverEndpoint = QString::fromLatin1(authorityString(host, port, 0));
     m_request = head;
-    m_requestWire = head.serialize();
+    m_requestWire = head.toBytes();
     if (m_requestIsUpgrade) {
         m_info.requestHeaders = head.headers; // as forwarded
         m_info.requestTarget = head.target;
@@ -357,7 +465,7 @@ bool RelaySession::handleRequestHead(HttpHead head)
     }
     m_clientState = ClientState::Idle;
     if (m_requestIsUpgrade && m_ctx->interceptor && m_pendingFailure.isEmpty()) {
-        const HeadLimits limits{cfg.maxHeadBytes, cfg.maxHeadLines};
+        const HttpLimits limits = headLimits(cfg);
         const quint64 held = m_ctx->interceptor->holdHandshake(
             intercept::HandshakeStage::Request, m_info.id, m_info.url, QString::fromLatin1(host), m_requestWire, this,
             [limits](const QByteArray &text) {
@@ -408,7 +516,7 @@ void RelaySession::releaseHeldRequest(int outcome, const QByteArray &text)
     if (o == intercept::HeldOutcome::Edited) {
         HttpHead edited;
         QByteArray wire;
-        const QString why = parseEditedHead(text, true, {m_ctx->config.maxHeadBytes, m_ctx->config.maxHeadLines},
+        const QString why = parseEditedHead(text, true, headLimits(m_ctx->config),
                                             &edited, &wire);
         if (!why.isEmpty() || !m_requestBody.setupForRequest(edited)) {
             failRequest(400, "Bad Request", why.isEmpty() ? QStringLiteral("the edited request body length is not delimited") : why);
@@ -440,14 +548,14 @@ void RelaySession::releaseHeldResponse(int outcome, const QByteArray &text)
     }
     HttpHead response;
     QByteArray wire;
-    const QString why = parseEditedHead(text, false, {m_ctx->config.maxHeadBytes, m_ctx->config.maxHeadLines},
+    const QString why = parseEditedHead(text, false, headLimits(m_ctx->config),
                                         &response, &wire);
     if (!why.isEmpty()) {
         failRequest(502, "Bad Gateway", why);
         return;
     }
     // Unchanged: exactly the bytes the server sent.
-    m_client->write(o == intercept::HeldOutcome::Edited ? wire : text);
+    writeTo(true, o == intercept::HeldOutcome::Edited ? wire : text);
     startWebSocket(response);
 }
 
@@ -463,6 +571,7 @@ void RelaySession::cancelHeldHandshake()
 void RelaySession::connectUpstream(const QByteArray &host, quint16 port)
 {
     if (m_upstream) {
+        dropWriter(false);
         m_upstream->disconnect(this);
         m_upstream->abort();
         m_upstream->deleteLater();
@@ -473,6 +582,7 @@ void RelaySession::connectUpstream(const QByteArray &host, quint16 port)
     m_upPort = port;
     m_upState = UpstreamState::Connecting;
     m_upBuf.clear();
+    m_responseReader.reset();
     m_upTcpConnected = false;
     m_upTlsErrors.clear();
     const RelayConfig &cfg = m_ctx->config;
@@ -480,6 +590,8 @@ void RelaySession::connectUpstream(const QByteArray &host, quint16 port)
     m_upstream->setReadBufferSize(cfg.readBufferSize);
     connect(m_upstream, &QSslSocket::connected, this, [this] {
         m_upTcpConnected = true;
+        if (!m_upTls)
+            attachWriter(false);
         onUpstreamConnected();
     });
     connect(m_upstream, &QSslSocket::encrypted, this, &RelaySession::onUpstreamConnected);
@@ -523,7 +635,7 @@ void RelaySession::onUpstreamConnected()
         quint16 port = 0;
         parseAuthority(m_connectAuthority, host, port);
         m_connectAuthority.clear();
-        m_client->write(QByteArrayLiteral("HTTP/1.1 200 Connection established\r\n\r\n"));
+        writeTo(true, QByteArrayLiteral("HTTP/1.1 200 Connection established\r\n\r\n"));
         m_tunneled = true;
         m_fixedTarget = true;
         m_rewriteHost = false;
@@ -545,16 +657,17 @@ void RelaySession::onUpstreamConnected()
 void RelaySession::sendRequestUpstream()
 {
     m_requestWaiting = false;
-    m_upstream->write(m_requestWire);
+    writeTo(false, m_requestWire);
     m_upState = UpstreamState::Head;
     m_upBuf.clear();
+    m_responseReader.reset();
     if (m_requestBody.done()) {
         m_clientState = ClientState::Idle;
     } else {
         m_clientState = ClientState::Body;
         const qsizetype n = m_requestBody.consume(m_clientBuf.constData(), m_clientBuf.size());
         if (n > 0) {
-            m_upstream->write(m_clientBuf.left(n));
+            writeTo(false, m_clientBuf.left(n));
             m_clientBuf.remove(0, n);
         }
         if (m_requestBody.done())
@@ -562,6 +675,8 @@ void RelaySession::sendRequestUpstream()
         else if (m_client && m_client->bytesAvailable() > 0)
             onClientReadyRead();
     }
+    if (m_clientEof && m_clientBuf.isEmpty() && m_requestBody.done())
+        halfCloseToward(false); // the client half-closed after this request: pass its FIN on
     if (m_upstream && m_upstream->bytesAvailable() > 0)
         onUpstreamReadyRead();
 }
@@ -577,6 +692,7 @@ void RelaySession::onUpstreamError()
             // An intercepted tunnel whose client has not sent a request yet:
             // answer its first request with the 502.
             m_pendingFailure = message;
+            dropWriter(false);
             m_upstream->disconnect(this);
             m_upstream->abort();
             m_upstream->deleteLater();
@@ -613,17 +729,17 @@ void RelaySession::onUpstreamReadyRead()
         break;
     case UpstreamState::Body:
         while (m_upState == UpstreamState::Body && m_upstream && m_upstream->bytesAvailable() > 0) {
-            if (pendingWrite(m_client) > m_ctx->config.maxPendingWrite) {
+            if (pendingWrite(true) > m_ctx->config.maxPendingWrite) {
                 m_paused[1] = true;
                 return;
             }
             const QByteArray chunk = m_upstream->read(qMin(m_upstream->bytesAvailable(), kMaxChunk));
             const qsizetype n = m_responseBody.consume(chunk.constData(), chunk.size());
             if (n == chunk.size()) {
-                m_client->write(chunk);
+                writeTo(true, chunk);
             } else {
                 if (n > 0)
-                    m_client->write(chunk.left(n));
+                    writeTo(true, chunk.left(n));
                 m_upBuf = chunk.mid(n);
             }
             if (m_responseBody.done())
@@ -647,21 +763,16 @@ void RelaySession::onUpstreamReadyRead()
 
 void RelaySession::processUpstreamBuffer()
 {
-    const RelayConfig &cfg = m_ctx->config;
     while (m_upState == UpstreamState::Head && !m_upBuf.isEmpty()) {
-        HttpHead head;
-        qsizetype headLength = 0;
-        QByteArray why;
-        const HeadStatus st = parseHttpHead(m_upBuf, false, {cfg.maxHeadBytes, cfg.maxHeadLines}, head,
-                                            headLength, &why);
-        if (st == HeadStatus::NeedMore)
+        const HeadReader::Result st = m_responseReader.read(m_upBuf);
+        if (st == HeadReader::Result::NeedMore)
             return;
-        if (st != HeadStatus::Complete) {
+        if (st != HeadReader::Result::Complete) {
             failRequest(502, "Bad Gateway",
-                        QStringLiteral("invalid response from the server: %1").arg(QString::fromLatin1(why)));
+                        QStringLiteral("invalid response from the server: %1").arg(m_responseReader.errorString()));
             return;
         }
-        handleResponseHead(head, headLength);
+        handleResponseHead(m_responseReader.takeHead(), m_responseReader.headLength());
     }
 }
 
@@ -669,8 +780,8 @@ void RelaySession::handleResponseHead(const HttpHead &head, qsizetype headLength
 {
     const QByteArray headBytes = m_upBuf.left(headLength); // forwarded exactly as received
     m_upBuf.remove(0, headLength);
-    if (head.status == 101 && m_requestIsUpgrade && head.hasToken("Upgrade", "websocket") && m_ctx->interceptor) {
-        const HeadLimits limits{m_ctx->config.maxHeadBytes, m_ctx->config.maxHeadLines};
+    if (head.statusCode == 101 && m_requestIsUpgrade && head.hasToken("Upgrade", "websocket") && m_ctx->interceptor) {
+        const HttpLimits limits = headLimits(m_ctx->config);
         const quint64 held = m_ctx->interceptor->holdHandshake(
             intercept::HandshakeStage::Response, m_info.id, m_info.url, QString::fromLatin1(m_upHost), headBytes, this,
             [limits](const QByteArray &text) {
@@ -684,34 +795,34 @@ void RelaySession::handleResponseHead(const HttpHead &head, qsizetype headLength
             return;
         }
     }
-    m_client->write(headBytes);
-    if (head.status == 101) {
+    writeTo(true, headBytes);
+    if (head.statusCode == 101) {
         if (m_requestIsUpgrade && head.hasToken("Upgrade", "websocket"))
             startWebSocket(head);
         else
             startRawTunnel();
         return;
     }
-    if (head.status < 200)
+    if (head.statusCode < 200)
         return; // 100 Continue and friends: the final response follows
     m_responseStarted = true;
     if (m_requestIsUpgrade && m_recordOpen) {
-        m_info.responseStatus = head.status;
+        m_info.responseStatus = head.statusCode;
         m_info.responseReason = head.reason;
         m_info.responseHeaders = head.headers;
         finishRecord(QStringLiteral("server refused the upgrade: %1 %2")
-                         .arg(head.status)
+                         .arg(head.statusCode)
                          .arg(QString::fromLatin1(head.reason)));
     }
     m_responseBody.setupForResponse(head, m_request.method);
     m_responseKeepAlive = !head.hasToken("Connection", "close")
-                          && !(head.isHttp10() && !head.hasToken("Connection", "keep-alive"))
+                          && !(isHttp10(head) && !head.hasToken("Connection", "keep-alive"))
                           && m_responseBody.kind() != BodyTracker::Kind::UntilClose;
     m_upState = UpstreamState::Body;
     if (!m_upBuf.isEmpty()) {
         const qsizetype n = m_responseBody.consume(m_upBuf.constData(), m_upBuf.size());
         if (n > 0) {
-            m_client->write(n == m_upBuf.size() ? m_upBuf : m_upBuf.left(n));
+            writeTo(true, n == m_upBuf.size() ? m_upBuf : m_upBuf.left(n));
             m_upBuf.remove(0, n);
         }
     }
@@ -743,6 +854,13 @@ void RelaySession::responseComplete()
     }
     m_clientState = ClientState::Head;
     processClientBuffer();
+    if (m_clientEof && m_clientState == ClientState::Head) {
+        // The client half-closed: no further request can come.
+        m_clientState = ClientState::Closing;
+        closeClientGracefully();
+        closeUpstreamGracefully();
+        return;
+    }
     if (m_clientState == ClientState::Head && m_client && m_client->bytesAvailable() > 0)
         onClientReadyRead();
 }
@@ -752,14 +870,14 @@ void RelaySession::responseComplete()
 void RelaySession::startWebSocket(const HttpHead &response)
 {
     const RelayConfig &cfg = m_ctx->config;
-    m_info.responseStatus = response.status;
+    m_info.responseStatus = response.statusCode;
     m_info.responseReason = response.reason;
     m_info.responseHeaders = response.headers;
-    m_info.subprotocol = response.value("Sec-WebSocket-Protocol");
-    m_info.extensions = response.value("Sec-WebSocket-Extensions");
+    m_info.subprotocol = response.header("Sec-WebSocket-Protocol");
+    m_info.extensions = response.header("Sec-WebSocket-Extensions");
     m_info.handshakeDoneUs = nowUs();
-    const QByteArray accept = response.value("Sec-WebSocket-Accept").trimmed();
-    if (accept != computeWebSocketAccept(m_request.value("Sec-WebSocket-Key").trimmed()))
+    const QByteArray accept = response.header("Sec-WebSocket-Accept").trimmed();
+    if (accept != computeWebSocketAccept(m_request.header("Sec-WebSocket-Key").trimmed()))
         m_closeDetail = QStringLiteral("Sec-WebSocket-Accept does not match the request's key");
 
     bool deflate = false;
@@ -809,11 +927,11 @@ void RelaySession::startRawTunnel()
     m_clientState = ClientState::Raw;
     m_upState = UpstreamState::Raw;
     if (!m_upBuf.isEmpty()) {
-        m_client->write(m_upBuf);
+        writeTo(true, m_upBuf);
         m_upBuf.clear();
     }
     if (!m_clientBuf.isEmpty() && m_upstream) {
-        m_upstream->write(m_clientBuf);
+        writeTo(false, m_clientBuf);
         m_clientBuf.clear();
     }
     pump(true);
@@ -895,6 +1013,7 @@ void RelaySession::startClientTls(const QByteArray &serverName)
         closeUpstreamGracefully();
         return;
     }
+    retireWriter(true);
     m_client->setSslConfiguration(config);
     m_client->setReadBufferSize(m_ctx->config.tlsReadBufferSize);
     m_clientTls = true;
@@ -938,6 +1057,7 @@ void RelaySession::startUpstreamTls()
         return;
     }
     m_upState = UpstreamState::Connecting;
+    retireWriter(false);
     setUpUpstreamSocket();
     m_upstream->setReadBufferSize(m_ctx->config.tlsReadBufferSize);
     m_upstream->startClientEncryption();
@@ -965,14 +1085,14 @@ void RelaySession::pump(bool fromClient)
     const int idx = fromClient ? 0 : 1;
     const qint64 bound = m_ctx->config.maxPendingWrite;
     while (src->bytesAvailable() > 0) {
-        if (pendingWrite(dst) > bound
+        if (pendingWrite(!fromClient) > bound
             || (m_intercept && m_intercept->backlogged(fromClient ? Direction::ClientToServer : Direction::ServerToClient))) {
             m_paused[idx] = true; // intercept: resumed when held messages are released
             return;
         }
         const QByteArray chunk = src->read(qMin(src->bytesAvailable(), kMaxChunk));
         forwardChunk(fromClient, chunk);
-        if (m_clientState != ClientState::WebSocket && m_clientState != ClientState::Raw)
+        if (!pumping(fromClient))
             return;
     }
     m_paused[idx] = false;
@@ -1026,9 +1146,8 @@ void RelaySession::writeIntercepted(bool fromClient, intercept::OutputItem &&ite
         n = cap->process(item.bytes, t);
         cap->setEditMark(EditMark::None);
     }
-    QSslSocket *dst = destination(fromClient);
-    if (dst && dst->state() == QAbstractSocket::ConnectedState && n > 0)
-        dst->write(item.bytes.constData(), n);
+    if (canWrite(!fromClient) && n > 0)
+        writeTo(!fromClient, item.bytes.constData(), n);
     if (cap && cap->strictViolation() != Violation::None && !m_strictClosed)
         strictClose(fromClient, cap->strictViolation());
 }
@@ -1038,16 +1157,15 @@ void RelaySession::forwardChunk(bool fromClient, const QByteArray &chunk)
     if (m_intercept && m_wsActive
         && !m_intercept->process(fromClient ? Direction::ClientToServer : Direction::ServerToClient, chunk))
         return; // rules are active: what to send went through writeIntercepted()
-    QSslSocket *dst = destination(fromClient);
     StreamCapture *cap = m_capture[fromClient ? 0 : 1].get();
     qsizetype n = chunk.size();
     if (cap && m_wsActive)
         n = cap->process(chunk, nowUs());
-    if (dst && dst->state() == QAbstractSocket::ConnectedState) {
+    if (canWrite(!fromClient)) {
         if (n == chunk.size())
-            dst->write(chunk); // the very buffer that was read: no copy
+            writeTo(!fromClient, chunk); // the very buffer that was read: no copy
         else if (n > 0)
-            dst->write(chunk.constData(), n);
+            writeTo(!fromClient, chunk.constData(), n);
     }
     if (cap && cap->strictViolation() != Violation::None && !m_strictClosed)
         strictClose(fromClient, cap->strictViolation());
@@ -1059,19 +1177,17 @@ void RelaySession::strictClose(bool offenderIsClient, Violation v)
     const ViolationInfo &info = violationInfo(v);
     StreamCapture *fromOffender = m_capture[offenderIsClient ? 0 : 1].get();
     StreamCapture *toOffender = m_capture[offenderIsClient ? 1 : 0].get();
-    QTcpSocket *offender = offenderIsClient ? m_client : m_upstream;
-    QTcpSocket *other = offenderIsClient ? m_upstream : m_client;
     const qint64 t = nowUs();
     // To the offender: the close code for the rule it broke (we speak as its peer).
-    if (offender && offender->state() == QAbstractSocket::ConnectedState && toOffender->atFrameBoundary()) {
+    if (canWrite(offenderIsClient) && toOffender->atFrameBoundary()) {
         const BuiltFrame f = buildCloseFrame(info.closeCode, QByteArray("wslens: ") + info.id, !offenderIsClient);
-        offender->write(f.wire);
+        writeTo(offenderIsClient, f.wire);
         toOffender->recordInjected(f.header, f.payload, t);
     }
     // To the other side: a clean "going away".
-    if (other && other->state() == QAbstractSocket::ConnectedState) {
+    if (canWrite(!offenderIsClient)) {
         const BuiltFrame f = buildCloseFrame(1001, QByteArrayLiteral("wslens: peer broke the protocol"), offenderIsClient);
-        other->write(f.wire);
+        writeTo(!offenderIsClient, f.wire);
         fromOffender->recordInjected(f.header, f.payload, t);
     }
     m_closeDetail = QStringLiteral("strict: %1 broke %2 (%3); closed with %4")
@@ -1089,9 +1205,24 @@ void RelaySession::strictClose(bool offenderIsClient, Violation v)
 void RelaySession::onClientDisconnected()
 {
     m_clientGone = true;
-    if (m_clientState == ClientState::WebSocket || m_clientState == ClientState::Raw) {
+    if (m_clientState == ClientState::Sniff && m_clientBuf.isEmpty() && m_client->bytesAvailable() == 0
+        && m_upstream && m_writer[1])
+        startRawTunnel(); // a tunnel the client half-closed before sending anything: the server may speak first
+    if (m_clientState == ClientState::Raw) {
+        // Raw tunnel: pass the client's FIN on once its bytes are out; the
+        // other direction keeps flowing until the server ends it too.
+        while (m_client->bytesAvailable() > 0 && m_clientState == ClientState::Raw)
+            forwardChunk(true, m_client->read(qMin(m_client->bytesAvailable(), kMaxChunk)));
+        if (m_clientState == ClientState::Raw) {
+            m_clientState = ClientState::Closing;
+            if (m_upstream && m_upState == UpstreamState::Raw)
+                halfCloseToward(false);
+            else
+                closeUpstreamGracefully();
+        }
+    } else if (m_clientState == ClientState::WebSocket) {
         // Forward what the client sent before it left, then close the server side.
-        while (m_client->bytesAvailable() > 0 && (m_clientState == ClientState::WebSocket || m_clientState == ClientState::Raw))
+        while (m_client->bytesAvailable() > 0 && m_clientState == ClientState::WebSocket)
             forwardChunk(true, m_client->read(qMin(m_client->bytesAvailable(), kMaxChunk)));
         if (m_capture[0] && m_closeDetail.isEmpty()) {
             if (!m_capture[0]->atFrameBoundary())
@@ -1104,6 +1235,14 @@ void RelaySession::onClientDisconnected()
         closeUpstreamGracefully();
     } else if (m_clientState == ClientState::Closing) {
         onClientReadyRead(); // record what came last
+    } else if (m_writer[1] && !m_requestIsUpgrade && m_clientState == ClientState::Idle && m_heldHandshake == 0
+               && (m_requestWaiting || m_upState == UpstreamState::Head || m_upState == UpstreamState::Body)) {
+        // A plain request is in flight and the client half-closed (or left):
+        // its answer still goes back; the FIN goes on to the server once the
+        // request is out, and the session ends with the response.
+        m_clientEof = true;
+        if (!m_requestWaiting && m_clientBuf.isEmpty())
+            halfCloseToward(false);
     } else {
         if (m_clientState == ClientState::TlsHandshake && m_client->error() == QAbstractSocket::SslHandshakeFailedError
             && !m_recordOpen) {
@@ -1128,6 +1267,7 @@ void RelaySession::onClientDisconnected()
             if (m_upState == UpstreamState::None)
                 closeUpstreamGracefully();
             else {
+                dropWriter(false);
                 m_upstream->disconnect(this);
                 m_upstream->abort();
             }
@@ -1162,15 +1302,27 @@ void RelaySession::onUpstreamDisconnected()
         onUpstreamReadyRead();
         if (m_upState == UpstreamState::Body) {
             while (up->bytesAvailable() > 0)
-                m_client->write(up->read(qMin(up->bytesAvailable(), kMaxChunk)));
+                writeTo(true, up->read(qMin(up->bytesAvailable(), kMaxChunk)));
         }
         m_clientState = ClientState::Closing;
         m_upState = UpstreamState::Closing;
         closeClientGracefully();
         break;
-    case UpstreamState::WebSocket:
     case UpstreamState::Raw:
-        while (up->bytesAvailable() > 0 && (m_upState == UpstreamState::WebSocket || m_upState == UpstreamState::Raw))
+        // Raw tunnel: pass the server's FIN on once its bytes are out; the
+        // client may still send.
+        while (up->bytesAvailable() > 0 && m_upState == UpstreamState::Raw)
+            forwardChunk(false, up->read(qMin(up->bytesAvailable(), kMaxChunk)));
+        if (m_upState == UpstreamState::Raw) {
+            m_upState = UpstreamState::Closing;
+            if (m_clientState == ClientState::Raw)
+                halfCloseToward(true);
+            else
+                closeClientGracefully();
+        }
+        break;
+    case UpstreamState::WebSocket:
+        while (up->bytesAvailable() > 0 && m_upState == UpstreamState::WebSocket)
             forwardChunk(false, up->read(qMin(up->bytesAvailable(), kMaxChunk)));
         if (m_capture[1] && m_closeDetail.isEmpty()) {
             if (!m_capture[1]->atFrameBoundary())
@@ -1187,6 +1339,7 @@ void RelaySession::onUpstreamDisconnected()
             m_clientState = ClientState::Closing;
             closeClientGracefully();
         }
+        dropWriter(false);
         m_upstream->disconnect(this);
         m_upstream->deleteLater();
         m_upstream = nullptr;
@@ -1203,15 +1356,15 @@ void RelaySession::onUpstreamDisconnected()
 void RelaySession::onBytesWritten(bool towardClient)
 {
     QSslSocket *dst = towardClient ? m_client : m_upstream;
-    if (!dst)
+    if (!dst && !m_writer[towardClient ? 1 : 0])
         return;
     const bool fromClient = !towardClient;
     const int idx = fromClient ? 0 : 1;
-    if (m_halfClosePending[idx] && pendingWrite(dst) == 0) {
+    if (m_halfClosePending[towardClient ? 1 : 0] && pendingWrite(towardClient) == 0) {
         shutdownWrite(towardClient);
         return;
     }
-    if (m_paused[idx] && pendingWrite(dst) <= m_ctx->config.maxPendingWrite / 2) {
+    if (m_paused[idx] && pendingWrite(towardClient) <= m_ctx->config.maxPendingWrite / 2) {
         m_paused[idx] = false;
         if (fromClient)
             onClientReadyRead();
@@ -1230,15 +1383,16 @@ void RelaySession::failRequest(int status, const QByteArray &reason, const QStri
         m_info.responseReason = reason;
         finishRecord(message);
     }
-    if (m_client && m_client->state() == QAbstractSocket::ConnectedState && !m_responseStarted) {
+    if (canWrite(true) && !m_responseStarted) {
         const QByteArray body = "wslens: " + message.toUtf8() + '\n';
         QByteArray response = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reason
                               + "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: "
                               + QByteArray::number(body.size())
                               + "\r\nConnection: close\r\nProxy-Connection: close\r\n\r\n" + body;
-        m_client->write(response);
+        writeTo(true, response);
     }
     if (m_upstream) {
+        dropWriter(false);
         m_upstream->disconnect(this);
         m_upstream->abort();
         m_upstream->deleteLater();
@@ -1297,27 +1451,32 @@ void RelaySession::closeUpstreamGracefully()
 void RelaySession::closeSide(bool clientSide)
 {
     QSslSocket *s = clientSide ? m_client : m_upstream;
-    if (s && s->state() != QAbstractSocket::UnconnectedState) {
-        if (s->state() != QAbstractSocket::ConnectedState) {
-            if (!clientSide) {
-                s->disconnect(this);
-                s->abort();
-            }
+    TcpWriter *w = m_writer[clientSide ? 1 : 0].get();
+    const bool readOpen = s && s->state() != QAbstractSocket::UnconnectedState;
+    if (readOpen && s->state() != QAbstractSocket::ConnectedState) {
+        if (!clientSide) {
+            s->disconnect(this);
+            s->abort();
+        }
+    } else if (readOpen || (w && !w->isClosed())) {
+        const int linger = m_ctx->config.closeLingerMs;
+        QPointer<QSslSocket> guard(s);
+        QPointer<TcpWriter> writerGuard(w);
+        QTimer::singleShot(linger, this, [guard, writerGuard] {
+            if (writerGuard)
+                writerGuard->abort();
+            if (guard)
+                guard->abort();
+        });
+        if (m_wsActive) {
+            // WebSocket: send our FIN once everything queued is written, but
+            // keep reading until the peer closes, so its close reply is recorded.
+            halfCloseToward(clientSide);
         } else {
-            QPointer<QSslSocket> guard(s);
-            QTimer::singleShot(m_ctx->config.closeLingerMs, this, [guard] {
-                if (guard)
-                    guard->abort();
-            });
-            if (m_wsActive) {
-                // WebSocket: send our FIN once everything queued is written, but
-                // keep reading until the peer closes, so its close reply is recorded.
-                m_halfClosePending[clientSide ? 1 : 0] = true;
-                if (pendingWrite(s) == 0)
-                    shutdownWrite(clientSide);
-            } else {
-                s->disconnectFromHost(); // flushes what is queued, then closes
-            }
+            if (w)
+                w->closeWhenFlushed(linger);
+            if (readOpen)
+                s->disconnectFromHost(); // flushes what Qt has queued, then closes
         }
     }
     maybeFinish();
@@ -1339,6 +1498,13 @@ void RelaySession::maybeFinish()
     const bool upstreamDone = !m_upstream || m_upstream->state() == QAbstractSocket::UnconnectedState;
     if (!clientDone || !upstreamDone)
         return;
+    // Neither peer sends any more: the write sides go once what is queued is out.
+    for (auto &w : m_writer)
+        if (w && !w->isClosed())
+            w->closeWhenFlushed(m_ctx->config.closeLingerMs);
+    for (auto &w : m_writer)
+        if (w && !w->isClosed())
+            return; // onWriterClosed() comes back here
     m_finished = true;
     cancelHeldHandshake();
     if (m_intercept)
@@ -1360,6 +1526,11 @@ void RelaySession::shutdown()
         m_upstream->disconnect(this);
     m_clientState = ClientState::Closing;
     m_upState = UpstreamState::Closing;
+    for (auto &w : m_writer)
+        if (w) {
+            w->disconnect(this);
+            w->abort();
+        }
     if (m_client)
         m_client->abort();
     if (m_upstream)

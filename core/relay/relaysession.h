@@ -1,9 +1,11 @@
 #pragma once
 
 #include "relay/hostpattern.h"
-#include "relay/httphead.h"
+#include "relay/bodytracker.h"
+#include "relay/headreader.h"
 #include "relay/relayconfig.h"
 #include "relay/streamcapture.h"
+#include "relay/tcpwriter.h"
 #include "store/capturerecords.h"
 
 #include <QByteArray>
@@ -115,7 +117,18 @@ private:
     void maybeFinish();
     QSslSocket *source(bool fromClient) const;
     QSslSocket *destination(bool fromClient) const;
-    static qint64 pendingWrite(const QSslSocket *socket); // plain + encrypted bytes not yet sent
+    // Writing goes through these: a plain side writes through its TcpWriter
+    // (which outlives the peer's FIN), a TLS side through its QSslSocket.
+    void writeTo(bool toClient, const QByteArray &bytes);
+    void writeTo(bool toClient, const char *data, qsizetype size);
+    bool canWrite(bool toClient) const;
+    qint64 pendingWrite(bool toClient) const; // plain + encrypted bytes not yet sent
+    void attachWriter(bool clientSide);       // the side is connected and plain
+    void retireWriter(bool clientSide);       // TLS starts on the side: Qt writes from now on
+    void dropWriter(bool clientSide);         // the side's socket is thrown away
+    void halfCloseToward(bool toClient);      // FIN once what is queued is written
+    void onWriterClosed(bool toClient);
+    bool pumping(bool fromClient) const;      // the direction forwards raw or WebSocket bytes
 
     std::shared_ptr<const SessionContext> m_ctx;
     QSslSocket *m_client = nullptr;   // child; plain until startServerEncryption
@@ -125,6 +138,8 @@ private:
 
     QByteArray m_clientBuf;   // client bytes not yet handled (head, pipelined requests)
     QByteArray m_upBuf;       // upstream bytes not yet handled (response head)
+    HeadReader m_requestReader{HttpMessageKind::Request, {}};   // limits from the config
+    HeadReader m_responseReader{HttpMessageKind::Response, {}};
     HttpHead m_request;       // the request being forwarded
     QByteArray m_requestWire; // its head as sent upstream
     bool m_requestIsUpgrade = false;
@@ -162,7 +177,9 @@ private:
     std::unique_ptr<StreamCapture> m_capture[2]; // [0] client->server, [1] server->client
     std::unique_ptr<intercept::ConnectionIntercept> m_intercept; // with an Interceptor
     bool m_paused[2] = {false, false};           // reading paused by back-pressure
-    bool m_halfClosePending[2] = {false, false}; // [1]: FIN to the client once flushed, [0]: to the server
+    bool m_halfClosePending[2] = {false, false}; // TLS sides: [1]: FIN to the client once flushed, [0]: to the server
+    std::unique_ptr<TcpWriter> m_writer[2];       // plain sides: [1] toward the client, [0] toward the server
+    bool m_clientEof = false; // the client half-closed with a plain request in flight
     ConnectionInfo m_info;
     bool m_recordOpen = false;
     QString m_closeDetail;

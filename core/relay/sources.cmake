@@ -2,12 +2,16 @@ list(APPEND WSLENS_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/relayconfig.h
   ${CMAKE_CURRENT_LIST_DIR}/hostpattern.h
   ${CMAKE_CURRENT_LIST_DIR}/hostpattern.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/httphead.h
-  ${CMAKE_CURRENT_LIST_DIR}/httphead.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/headreader.h
+  ${CMAKE_CURRENT_LIST_DIR}/headreader.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/bodytracker.h
+  ${CMAKE_CURRENT_LIST_DIR}/bodytracker.cpp
   ${CMAKE_CURRENT_LIST_DIR}/handshakehold.h
   ${CMAKE_CURRENT_LIST_DIR}/handshakehold.cpp
   ${CMAKE_CURRENT_LIST_DIR}/closeframe.h
   ${CMAKE_CURRENT_LIST_DIR}/closeframe.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/tcpwriter.h
+  ${CMAKE_CURRENT_LIST_DIR}/tcpwriter.cpp
   ${CMAKE_CURRENT_LIST_DIR}/streamcapture.h
   ${CMAKE_CURRENT_LIST_DIR}/streamcapture.cpp
   ${CMAKE_CURRENT_LIST_DIR}/relaysession.h

@@ -8,6 +8,11 @@
 
 #include <openssl/err.h>
 
+#include <cerrno>
+#include <cstring>
+#include <sys/stat.h>
+#include <unistd.h>
+
 namespace wslens::tls::detail {
 
 namespace {
@@ -49,6 +54,52 @@ QString caCommonName()
 }
 
 } // namespace
+
+QString PermissionProblem::chmodCommand() const
+{
+    QString quoted = path;
+    quoted.replace(QLatin1Char('\''), QStringLiteral("'\\''"));
+    return QStringLiteral("chmod %1 '%2'").arg(QString::number(wanted, 8), quoted);
+}
+
+QList<PermissionProblem> findPermissionProblems(const QString &directory)
+{
+    QList<PermissionProblem> problems;
+    const auto check = [&problems](const QString &path, bool folder) {
+        struct stat st;
+        if (::lstat(QFile::encodeName(path).constData(), &st) != 0 || st.st_uid != ::geteuid())
+            return;
+        if (folder ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode))
+            return;
+        if ((st.st_mode & 077) != 0)
+            problems.append({path, folder, int(st.st_mode & 07777), folder ? 0700 : 0600});
+    };
+    check(directory, true);
+    check(caPrivateFilePath(directory), false);
+    return problems;
+}
+
+bool fixPermissionProblems(const QList<PermissionProblem> &problems, QStringList *warnings, QString *error)
+{
+    for (const PermissionProblem &p : problems) {
+        const QString what = p.folder ? QStringLiteral("the CA folder %1").arg(p.path)
+                                      : QStringLiteral("the CA private key %1").arg(p.path);
+        const QString found = QStringLiteral("%1 is accessible by group or others (mode %2)")
+                                  .arg(what, QString::number(p.mode, 8).rightJustified(4, QLatin1Char('0')));
+        if (::chmod(QFile::encodeName(p.path).constData(), mode_t(p.wanted)) != 0)
+            return fail(error, QStringLiteral("%1 and cannot be made private (%2); fix it with: %3")
+                                   .arg(found, QString::fromLocal8Bit(std::strerror(errno)), p.chmodCommand()));
+        if (warnings)
+            warnings->append(QStringLiteral("%1; changed to %2 (%3)%4")
+                                 .arg(found, QString::number(p.wanted, 8).rightJustified(4, QLatin1Char('0')),
+                                      p.chmodCommand(),
+                                      p.folder ? QString()
+                                               : QStringLiteral(". Whoever read it can impersonate any site to "
+                                                                "browsers that trust this CA: if that may have "
+                                                                "happened, run 'wslens ca regenerate'")));
+    }
+    return true;
+}
 
 QString caPrivateFilePath(const QString &directory)
 {

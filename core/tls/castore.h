@@ -7,6 +7,7 @@
 
 #include "tls/opensslhandles.h"
 
+#include <QList>
 #include <QString>
 #include <QStringList>
 
@@ -27,6 +28,29 @@ QString caCertificateFilePath(const QString &directory);
 // Fixes the permissions of a too-open key (with a warning) and restores a
 // missing or stale public certificate file.
 bool loadCa(const QString &directory, CaMaterial *out, QStringList *warnings, QString *error);
+
+// A CA folder or private key file that group or others may access (as ssh
+// checks ~/.ssh and its keys). Files that are missing, symbolic links, not
+// regular or owned by another user are not listed: loading refuses those.
+struct PermissionProblem
+{
+    QString path;
+    bool folder = false;
+    int mode = 0;   // the permission bits found, e.g. 0644
+    int wanted = 0; // 0700 for the folder, 0600 for the key
+
+    // The command that fixes it: chmod 600 '/path/wslens-ca.pem'
+    QString chmodCommand() const;
+};
+
+// Looks at `directory` and its private key file without changing anything;
+// the folder comes first.
+QList<PermissionProblem> findPermissionProblems(const QString &directory);
+
+// Changes each problem to its wanted mode and appends a warning naming the
+// path, the mode found and the chmod; false with *error (which also names the
+// chmod to run) if a mode cannot be changed.
+bool fixPermissionProblems(const QList<PermissionProblem> &problems, QStringList *warnings, QString *error);
 
 // Makes a new CA and writes both files, replacing existing ones atomically.
 bool createCa(const QString &directory, int validityDays, CaMaterial *out, QString *error);

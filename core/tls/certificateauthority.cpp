@@ -5,6 +5,7 @@
 #include "tls/leafname.h"
 #include "tls/privatefiles.h"
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFileInfo>
 #include <QLockFile>
@@ -74,6 +75,7 @@ struct CertificateAuthority::Private
     QStringList warnings;
     bool created = false;
     quint64 nextGeneration = 1;
+    LoadedCallback loaded; // set before sharing; read while loadMutex is held
 };
 
 bool CertificateAuthority::Private::loadOrMake(bool loadExisting, QString *error)
@@ -90,6 +92,10 @@ bool CertificateAuthority::Private::loadOrMakeLocked(bool loadExisting, QStringL
     if (options.directory.isEmpty())
         return fail(error, QStringLiteral("no folder for the CA (the application data location is unknown; "
                                           "give one with --ca-dir)"));
+    // Like ssh: a folder or key that others may read is named with its chmod
+    // (and fixed here, so the key is not left exposed).
+    if (!detail::fixPermissionProblems(detail::findPermissionProblems(options.directory), found, error))
+        return false;
     if (!files::ensurePrivateDirectory(options.directory, found, error))
         return false;
     QLockFile lock(options.directory + QStringLiteral("/.lock"));
@@ -154,13 +160,49 @@ bool CertificateAuthority::loadOrCreate(QString *error)
     QMutexLocker loading(&d->loadMutex);
     if (d->current())
         return true;
-    return d->loadOrMake(true, error);
+    const bool ok = d->loadOrMake(true, error);
+    if (ok && d->loaded)
+        d->loaded(*this);
+    return ok;
 }
 
 bool CertificateAuthority::regenerate(QString *error)
 {
     QMutexLocker loading(&d->loadMutex);
-    return d->loadOrMake(false, error);
+    const bool ok = d->loadOrMake(false, error);
+    if (ok && d->loaded)
+        d->loaded(*this);
+    return ok;
+}
+
+void CertificateAuthority::setLoadedCallback(LoadedCallback callback)
+{
+    QMutexLocker loading(&d->loadMutex);
+    d->loaded = std::move(callback);
+}
+
+QStringList CertificateAuthority::createdNotice() const
+{
+    const QSslCertificate certificate = caCertificate();
+    if (certificate.isNull())
+        return {};
+    const auto mode = [](const QString &path) {
+        return QString::number(files::permissionBits(path), 8).rightJustified(4, QLatin1Char('0'));
+    };
+    QString exportCommand = QStringLiteral("wslens ca export");
+    if (directory() != QDir::cleanPath(QFileInfo(defaultDirectory()).absoluteFilePath()))
+        exportCommand += QStringLiteral(" --ca-dir '%1'").arg(directory());
+    exportCommand += QStringLiteral(" --format pem -o wslens-ca.pem");
+    return {
+        QStringLiteral("created a new CA for TLS interception in %1").arg(directory()),
+        QStringLiteral("its private key %1 is mode %2 in a folder of mode %3: keep it that way, never share it")
+            .arg(privateFilePath(), mode(privateFilePath()), mode(directory())),
+        QStringLiteral("to intercept wss:// and https://, clients must trust its certificate %1: run '%2' "
+                       "and import the file (docs/TLS.md, \"Trusting the CA\")")
+            .arg(certificateFilePath(), exportCommand),
+        QStringLiteral("SHA-256 fingerprint %1")
+            .arg(QString::fromLatin1(certificate.digest(QCryptographicHash::Sha256).toHex(':').toUpper())),
+    };
 }
 
 bool CertificateAuthority::isReady() const

@@ -9,6 +9,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <memory>
 
 namespace wslens::tls {
@@ -59,8 +60,22 @@ public:
     // True if the last loadOrCreate()/regenerate() made a new CA.
     bool wasCreated() const;
     // Problems fixed or noticed while loading (e.g. a key file that was
-    // readable by others and has been changed to 0600). Show them to the user.
+    // readable by others and has been changed to 0600; each names the path and
+    // the chmod). Show them to the user.
     QStringList warnings() const;
+    // What to tell the user once wasCreated(): where the CA is, that its key
+    // is private (the modes as they are on disk) and how to trust it
+    // (`wslens ca export …`, docs/TLS.md), one line each. Empty before loading.
+    QStringList createdNotice() const;
+
+    // Called after loadOrCreate() has loaded or made the CA and after each
+    // successful regenerate(), on the thread that did it (a relay worker when
+    // the relay makes the CA on first use), with wasCreated() and warnings()
+    // already set: the place to tell the user. Set it before the CA is shared;
+    // keep it quick (post to your own thread) and do not call loadOrCreate()
+    // or regenerate() from it.
+    using LoadedCallback = std::function<void(const CertificateAuthority &ca)>;
+    void setLoadedCallback(LoadedCallback callback);
 
     QString directory() const;
     QString certificateFilePath() const; // the CA certificate as PEM (public, for import)

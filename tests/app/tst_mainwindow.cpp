@@ -14,6 +14,7 @@
 #include "widgets/filterbar.h"
 
 #include "../ui/uitestdata.h"
+#include "windowtestsupport.h"
 
 #include <QComboBox>
 #include <QDockWidget>
@@ -33,6 +34,7 @@
 
 using namespace wslens;
 using namespace wslens::ui;
+using namespace wslens::test;
 
 class TestMainWindow : public QObject
 {
@@ -55,10 +57,7 @@ private:
 
 void TestMainWindow::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(QStringLiteral("wslens-tests"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
-    QSettings().clear();
+    initWindowTest(QStringLiteral("tst_mainwindow"));
     QVERIFY(m_dir.isValid());
     m_fixture = m_dir.filePath(QStringLiteral("fixture.wslens"));
     CaptureStore store;
@@ -217,41 +216,22 @@ void TestMainWindow::layoutIsRemembered()
 
 void TestMainWindow::relayControlsCaptureLive()
 {
-    endpoints::WsServer server;
-    endpoints::ServerOptions options;
-    QString error;
-    QVERIFY2(server.listen(options, &error), qPrintable(error));
+    EchoThroughRelay echo;
+    QVERIFY(echo.listen());
 
     MainWindow window;
     window.show();
-    auto *mode = window.findChild<QComboBox *>(QStringLiteral("relayMode"));
     auto *listen = window.findChild<QLineEdit *>(QStringLiteral("relayListen"));
-    auto *upstream = window.findChild<QLineEdit *>(QStringLiteral("relayUpstream"));
-    auto *address = window.findChild<QLineEdit *>(QStringLiteral("relayClientAddress"));
     auto *state = window.findChild<QLabel *>(QStringLiteral("statusRelay"));
-    QVERIFY(mode && listen && upstream && address && state);
-    mode->setCurrentIndex(1); // reverse proxy
-    QVERIFY(upstream->isEnabled());
-    listen->setText(QStringLiteral("127.0.0.1:0"));
-    emit listen->editingFinished();
-    upstream->setText(server.url());
-    emit upstream->editingFinished();
-
-    window.action(QStringLiteral("actionRelay"))->trigger();
+    QVERIFY(listen && state);
+    const quint16 relayPort = startWindowRelay(window, echo.server.url()); // reverse proxy
+    QVERIFY(relayPort > 0);
     QVERIFY2(state->text().startsWith(QStringLiteral("Relay on ws://127.0.0.1:")), qPrintable(state->text()));
     QVERIFY(!listen->isEnabled());
-    const QUrl relayUrl(address->text());
-    QVERIFY2(relayUrl.port() > 0, qPrintable(address->text()));
 
-    endpoints::WsClient client;
-    QSignalSpy connected(&client, &endpoints::WsClient::connected);
-    QSignalSpy echoed(&client, &endpoints::WsClient::messageReceived);
-    endpoints::ClientOptions clientOptions;
-    clientOptions.url = QUrl(QStringLiteral("ws://127.0.0.1:%1/live?x=1").arg(relayUrl.port()));
-    client.open(clientOptions);
-    QTRY_COMPARE_WITH_TIMEOUT(connected.size(), 1, 10000);
-    client.sendText(QStringLiteral("hello through the relay"));
-    QTRY_COMPARE_WITH_TIMEOUT(echoed.size(), 1, 10000);
+    QVERIFY(echo.connectThrough(relayPort, QStringLiteral("/live?x=1")));
+    echo.client.sendText(QStringLiteral("hello through the relay"));
+    QTRY_COMPARE_WITH_TIMEOUT(echo.echoed.size(), 1, 10000);
 
     // the connection and both frames appear live
     QTRY_COMPARE_WITH_TIMEOUT(window.connectionModel()->rowCount(), 1, 10000);

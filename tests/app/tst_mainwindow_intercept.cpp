@@ -12,6 +12,7 @@
 #include "intercept/payloadeditor.h"
 #include "mainwindow.h"
 #include "models/timelinemodel.h"
+#include "windowtestsupport.h"
 
 #include <QComboBox>
 #include <QDockWidget>
@@ -25,6 +26,7 @@
 
 using namespace wslens;
 using namespace wslens::ui;
+using namespace wslens::test;
 
 class TestMainWindowIntercept : public QObject
 {
@@ -37,10 +39,7 @@ private slots:
 
 void TestMainWindowIntercept::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(QStringLiteral("wslens-tests"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow_intercept"));
-    QSettings().clear();
+    initWindowTest(QStringLiteral("tst_mainwindow_intercept"));
 }
 
 void TestMainWindowIntercept::menuAndShortcuts()
@@ -75,10 +74,11 @@ void TestMainWindowIntercept::menuAndShortcuts()
 
 void TestMainWindowIntercept::holdEditDropInject()
 {
-    endpoints::WsServer server;
-    endpoints::ServerOptions options;
+    EchoThroughRelay echo;
+    QVERIFY(echo.listen());
+    endpoints::WsClient &client = echo.client;
+    QSignalSpy &echoed = echo.echoed;
     QString error;
-    QVERIFY2(server.listen(options, &error), qPrintable(error));
 
     MainWindow window;
     window.show();
@@ -88,27 +88,9 @@ void TestMainWindowIntercept::holdEditDropInject()
     hold.match = QStringLiteral("^hold");
     QVERIFY2(window.interceptor()->setRules({hold}, &error), qPrintable(error));
 
-    auto *mode = window.findChild<QComboBox *>(QStringLiteral("relayMode"));
-    auto *listen = window.findChild<QLineEdit *>(QStringLiteral("relayListen"));
-    auto *upstream = window.findChild<QLineEdit *>(QStringLiteral("relayUpstream"));
-    auto *address = window.findChild<QLineEdit *>(QStringLiteral("relayClientAddress"));
-    QVERIFY(mode && listen && upstream && address);
-    mode->setCurrentIndex(1); // reverse proxy
-    listen->setText(QStringLiteral("127.0.0.1:0"));
-    emit listen->editingFinished();
-    upstream->setText(server.url());
-    emit upstream->editingFinished();
-    window.action(QStringLiteral("actionRelay"))->trigger();
-    const QUrl relayUrl(address->text());
-    QVERIFY2(relayUrl.port() > 0, qPrintable(address->text()));
-
-    endpoints::WsClient client;
-    QSignalSpy connected(&client, &endpoints::WsClient::connected);
-    QSignalSpy echoed(&client, &endpoints::WsClient::messageReceived);
-    endpoints::ClientOptions clientOptions;
-    clientOptions.url = QUrl(QStringLiteral("ws://127.0.0.1:%1/chat").arg(relayUrl.port()));
-    client.open(clientOptions);
-    QTRY_COMPARE_WITH_TIMEOUT(connected.size(), 1, 10000);
+    const quint16 relayPort = startWindowRelay(window, echo.server.url()); // reverse proxy
+    QVERIFY(relayPort > 0);
+    QVERIFY(echo.connectThrough(relayPort, QStringLiteral("/chat")));
 
     // Held: the dock comes up with the message in its editor.
     InterceptPanel *panel = window.interceptPanel();

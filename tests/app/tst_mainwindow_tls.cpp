@@ -3,6 +3,7 @@
 // insecure upstreams marked in the status bar and on the connection, and
 // pass-through hosts left alone; the dialog refuses what would not work.
 #include "../relay/tlsrelaysupport.h"
+#include "windowtestsupport.h"
 
 #include "mainwindow.h"
 #include "models/connectionmodel.h"
@@ -14,7 +15,10 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QtTest>
+
+#include <sys/stat.h>
 
 using namespace wslens;
 using namespace wslens::ui;
@@ -31,6 +35,7 @@ private slots:
     void optionsRoundTrip();
     void interceptsWssThroughTheProxy_data();
     void interceptsWssThroughTheProxy();
+    void caNoticesInTheStatusBar();
 
 private:
     TlsWorld m_world;
@@ -38,9 +43,7 @@ private:
 
 void TestMainWindowTls::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(QStringLiteral("wslens-tests"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow_tls"));
+    initWindowTest(QStringLiteral("tst_mainwindow_tls"));
     QVERIFY(m_world.init());
 }
 
@@ -130,17 +133,13 @@ void TestMainWindowTls::interceptsWssThroughTheProxy()
 
     MainWindow window;
     window.show();
-    auto *listen = window.findChild<QLineEdit *>(QStringLiteral("relayListen"));
     auto *state = window.findChild<QLabel *>(QStringLiteral("statusRelay"));
-    QVERIFY(listen && state);
-    listen->setText(QStringLiteral("127.0.0.1:0"));
-    emit listen->editingFinished();
-    window.action(QStringLiteral("actionRelay"))->trigger();
+    QVERIFY(state);
+    const quint16 port = startWindowRelay(window); // HTTP proxy
+    QVERIFY(port > 0);
     QVERIFY2(state->text().startsWith(QStringLiteral("Relay on http://127.0.0.1:")), qPrintable(state->text()));
     QVERIFY2(state->text().contains(QStringLiteral("wss intercepted")), qPrintable(state->text()));
     QCOMPARE(state->text().contains(QStringLiteral("NOT verified")), variant == 1);
-    const quint16 port = QUrl(window.findChild<QLineEdit *>(QStringLiteral("relayClientAddress"))->text()).port();
-    QVERIFY(port > 0);
 
     // The relay made (or loaded) the CA in the app data folder: trust it.
     tls::CertificateAuthority appCa{QString()};
@@ -169,6 +168,48 @@ void TestMainWindowTls::interceptsWssThroughTheProxy()
         QCOMPARE(info.insecureUpstream, variant == 1);
     }
     window.action(QStringLiteral("actionStopRelay"))->trigger();
+}
+
+void TestMainWindowTls::caNoticesInTheStatusBar()
+{
+    // The relay makes the CA in the (test mode) app data folder on its first
+    // intercepted tunnel; the status bar says where and how to trust it. Next
+    // time, a key readable by others is named with the chmod that fixes it.
+    const QString caDir = tls::CertificateAuthority::defaultDirectory();
+    QVERIFY(caDir.contains(QLatin1String("tst_mainwindow_tls")));
+    QVERIFY(QDir(caDir).removeRecursively());
+    auto server = startWssServer(*m_world.serverCa, QStringLiteral("127.0.0.1"));
+    QVERIFY(server);
+    const QByteArray authority = "127.0.0.1:" + QByteArray::number(server->serverPort());
+    const QString keyPath = caDir + QStringLiteral("/wslens-ca.pem");
+    const auto tunnelThroughWindow = [&](const QString &expected) -> QString {
+        MainWindow window;
+        window.show();
+        const quint16 port = startWindowRelay(window);
+        if (!port)
+            return QStringLiteral("relay did not start");
+        auto s = openTunnel(port, authority);
+        if (!s)
+            return QStringLiteral("no tunnel");
+        QSslConfiguration any = QSslConfiguration::defaultConfiguration();
+        any.setPeerVerifyMode(QSslSocket::VerifyNone); // the test only needs the relay to load its CA
+        s->setSslConfiguration(any);
+        s->startClientEncryption();
+        if (!s->waitForEncrypted(5000))
+            return s->errorString();
+        if (!QTest::qWaitFor([&] { return window.statusBar()->currentMessage().contains(expected); }, 5000))
+            return QStringLiteral("status bar: ") + window.statusBar()->currentMessage();
+        window.action(QStringLiteral("actionStopRelay"))->trigger();
+        return {};
+    };
+
+    QString problem = tunnelThroughWindow(QStringLiteral("Created a local CA for wss:// interception in ") + caDir);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    QVERIFY(QFile::exists(keyPath));
+
+    QCOMPARE(::chmod(QFile::encodeName(keyPath).constData(), 0644), 0);
+    problem = tunnelThroughWindow(QStringLiteral("chmod 600 '%1'").arg(keyPath));
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
 }
 
 QTEST_MAIN(TestMainWindowTls)

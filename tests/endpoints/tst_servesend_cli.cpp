@@ -1,11 +1,12 @@
 // `wslens serve` and `wslens send` through the real binary: output, exit
 // codes 0/1/2, scripts, signals, capture files.
 
-#include "testsupport.h"
+#include "peers.h"
 
 #include "store/capturestore.h"
 #include "tls/certificateauthority.h"
 
+#include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTcpServer>
@@ -53,6 +54,8 @@ private Q_SLOTS:
     void script();
     void serveUsageErrors_data();
     void serveUsageErrors();
+    void handshakeOptions_data();
+    void handshakeOptions();
     void stopsOnSignal_data();
     void stopsOnSignal();
     void saveCapture();
@@ -242,42 +245,169 @@ void tst_ServeSendCli::script()
 void tst_ServeSendCli::serveUsageErrors_data()
 {
     QTest::addColumn<QStringList>("args");
-    QTest::newRow("no behaviour") << QStringList{};
-    QTest::newRow("two behaviours") << QStringList{QStringLiteral("--echo"), QStringLiteral("--broadcast")};
-    QTest::newRow("bad listen") << QStringList{QStringLiteral("--echo"), QStringLiteral("--listen"), QStringLiteral("nowhere")};
-    QTest::newRow("missing script") << QStringList{QStringLiteral("--script"), QStringLiteral("/nonexistent/x.json")};
-    QTest::newRow("unknown option") << QStringList{QStringLiteral("--echo"), QStringLiteral("--bogus")};
-    QTest::newRow("replay option without --replay") << QStringList{QStringLiteral("--echo"), QStringLiteral("--match-path")};
+    QTest::addColumn<QByteArray>("message"); // expected on stderr
+    const QString echo = QStringLiteral("--echo");
+    const QString sub = QStringLiteral("--subprotocol");
+    const QString origin = QStringLiteral("--allow-origin");
+    QTest::newRow("no behaviour") << QStringList{} << QByteArray("choose --echo");
+    QTest::newRow("two behaviours") << QStringList{echo, QStringLiteral("--broadcast")} << QByteArray("give only one of");
+    QTest::newRow("bad listen") << QStringList{echo, QStringLiteral("--listen"), QStringLiteral("nowhere")}
+                                << QByteArray("--listen needs ADDR:PORT");
+    QTest::newRow("missing script") << QStringList{QStringLiteral("--script"), QStringLiteral("/nonexistent/x.json")}
+                                    << QByteArray("cannot read /nonexistent/x.json");
+    QTest::newRow("unknown option") << QStringList{echo, QStringLiteral("--bogus")} << QByteArray("unknown option '--bogus'");
+    QTest::newRow("replay option without --replay") << QStringList{echo, QStringLiteral("--match-path")}
+                                                    << QByteArray("belong to --replay");
     QTest::newRow("replay timing reply") << QStringList{QStringLiteral("--replay"), QStringLiteral("x.wslens"),
-                                                        QStringLiteral("--timing"), QStringLiteral("reply")};
+                                                        QStringLiteral("--timing"), QStringLiteral("reply")}
+                                         << QByteArray("--timing must be asap or original");
     QTest::newRow("replay connection 0") << QStringList{QStringLiteral("--replay"), QStringLiteral("x.wslens"),
-                                                        QStringLiteral("--connection"), QStringLiteral("0")};
+                                                        QStringLiteral("--connection"), QStringLiteral("0")}
+                                         << QByteArray("--connection needs a connection id");
+    // Handshake options are checked as the Server dock checks them.
+    const QByteArray badName = "is not a valid name";
+    QTest::newRow("subprotocol missing") << QStringList{echo, sub} << QByteArray("--subprotocol needs a name");
+    QTest::newRow("subprotocol empty") << QStringList{echo, sub, QString()} << QByteArray("--subprotocol needs a name");
+    QTest::newRow("subprotocol with space") << QStringList{echo, sub, QStringLiteral("chat v2")}
+                                            << QByteArray("wslens serve: --subprotocol: subprotocol \"chat v2\" ") + badName;
+    QTest::newRow("subprotocol list") << QStringList{echo, sub, QStringLiteral("a,b")}
+                                      << QByteArray("--subprotocol: subprotocol \"a,b\" ") + badName;
+    QTest::newRow("subprotocol with slash") << QStringList{echo, sub, QStringLiteral("chat/1")}
+                                            << QByteArray("--subprotocol: subprotocol \"chat/1\" ") + badName;
+    QTest::newRow("subprotocol not ASCII") << QStringList{echo, sub, QStringLiteral("ch\u00e4t")}
+                                           << QByteArray("--subprotocol: subprotocol \"ch\xc3\xa4t\" ") + badName;
+    QTest::newRow("second subprotocol bad") << QStringList{echo, sub, QStringLiteral("chat"), sub, QStringLiteral("\"x\"")}
+                                            << QByteArray("--subprotocol: subprotocol \"\"x\"\" ") + badName;
+    const QByteArray originForm = "must look like https://app.example";
+    QTest::newRow("origin missing") << QStringList{echo, origin} << QByteArray("--allow-origin needs an origin");
+    QTest::newRow("origin without scheme") << QStringList{echo, origin, QStringLiteral("app.example")}
+                                           << QByteArray("wslens serve: --allow-origin: Origin \"app.example\" ") + originForm;
+    QTest::newRow("origin with path") << QStringList{echo, origin, QStringLiteral("https://app.example/chat")}
+                                      << QByteArray("--allow-origin: Origin \"https://app.example/chat\" ") + originForm;
+    QTest::newRow("origin with user") << QStringList{echo, origin, QStringLiteral("https://me@app.example")}
+                                      << QByteArray("--allow-origin: Origin \"https://me@app.example\" ") + originForm;
+    QTest::newRow("origin with query") << QStringList{echo, origin, QStringLiteral("http://localhost:3000?x=1")}
+                                       << QByteArray("--allow-origin: Origin \"http://localhost:3000?x=1\" ") + originForm;
+    QTest::newRow("second origin bad") << QStringList{echo, origin, QStringLiteral("null"), origin, QStringLiteral("*")}
+                                       << QByteArray("--allow-origin: Origin \"*\" ") + originForm;
 }
 
 void tst_ServeSendCli::serveUsageErrors()
 {
     QFETCH(QStringList, args);
+    QFETCH(QByteArray, message);
     ChildProcess serve;
     QVERIFY(serve.start(wslensBinary(), QStringList{QStringLiteral("serve")} + args));
     QCOMPARE(serve.waitForExit(10000), 2);
+    QVERIFY2(serve.allStderr().contains(message), serve.allStderr().constData());
+    QVERIFY(serve.allStdout().isEmpty()); // it never listened
+}
+
+void tst_ServeSendCli::handshakeOptions_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("clientProtocols"); // py_handshake_client.py --subprotocols
+    QTest::addColumn<QString>("clientOrigin");    // empty: none sent
+    QTest::addColumn<QString>("expected");        // JSON line the client prints
+    const QString sub = QStringLiteral("--subprotocol");
+    const QString origin = QStringLiteral("--allow-origin");
+    QTest::newRow("subprotocol in preference order")
+        << QStringList{sub, QStringLiteral("v2.chat"), sub, QStringLiteral("chat"), sub, QStringLiteral("v2.chat")}
+        << QStringLiteral("chat,v2.chat") << QString() << QStringLiteral("{\"subprotocol\": \"v2.chat\"");
+    QTest::newRow("no common subprotocol") << QStringList{sub, QStringLiteral("chat")} << QStringLiteral("mqtt")
+                                           << QString() << QStringLiteral("{\"subprotocol\": null");
+    QTest::newRow("origin with default port") << QStringList{origin, QStringLiteral("https://app.example:443/")}
+                                              << QString() << QStringLiteral("https://app.example")
+                                              << QStringLiteral("{\"subprotocol\": null");
+    QTest::newRow("origin not allowed") << QStringList{origin, QStringLiteral("https://app.example"), origin,
+                                                       QStringLiteral("null")}
+                                        << QString() << QStringLiteral("https://evil.example")
+                                        << QStringLiteral("{\"status\": 403}");
+}
+
+// Valid handshake options reach the server: negotiated / enforced with a real client.
+void tst_ServeSendCli::handshakeOptions()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, clientProtocols);
+    QFETCH(QString, clientOrigin);
+    QFETCH(QString, expected);
+    ChildProcess serve;
+    const quint16 port = startServe(serve, QStringList{QStringLiteral("--echo")} + args);
+    QVERIFY2(port, serve.allStderr().constData());
+    QStringList clientArgs{QStringLiteral("ws://127.0.0.1:%1/").arg(port)};
+    if (!clientProtocols.isEmpty())
+        clientArgs << QStringLiteral("--subprotocols") << clientProtocols;
+    if (!clientOrigin.isEmpty())
+        clientArgs << QStringLiteral("--origin") << clientOrigin;
+    ChildProcess client;
+    QVERIFY(startPeer(client, Peer::Python, QStringLiteral("py_handshake_client.py"), clientArgs));
+    QCOMPARE(client.waitForExit(10000), 0);
+    QVERIFY2(client.allStdout().startsWith(expected.toUtf8()), client.allStdout().constData());
 }
 
 void tst_ServeSendCli::stopsOnSignal_data()
 {
     QTest::addColumn<int>("signal");
-    QTest::newRow("SIGINT") << int(SIGINT);
-    QTest::newRow("SIGTERM") << int(SIGTERM);
+    QTest::addColumn<QString>("client"); // "", "python" (answers the close) or "silent" (never answers)
+    QTest::addColumn<QByteArray>("closedLine");
+    QTest::newRow("SIGINT") << int(SIGINT) << QString() << QByteArray();
+    QTest::newRow("SIGTERM") << int(SIGTERM) << QString() << QByteArray();
+    // The stop runs while serve's event loop does: the closed line is printed.
+    QTest::newRow("SIGINT, python client") << int(SIGINT) << QStringLiteral("python")
+                                           << QByteArray("connection 1 closed (peer 1001, ours 1001)\n");
+    QTest::newRow("SIGTERM, python client") << int(SIGTERM) << QStringLiteral("python")
+                                            << QByteArray("connection 1 closed (peer 1001, ours 1001)\n");
+    // Cut off when the grace period (1 s) ends, still printed, exit still 0.
+    QTest::newRow("SIGTERM, silent client") << int(SIGTERM) << QStringLiteral("silent")
+                                            << QByteArray("connection 1 closed (peer -1, ours 1001): no answer to the close within 1000 ms");
 }
 
 void tst_ServeSendCli::stopsOnSignal()
 {
     QFETCH(int, signal);
+    QFETCH(QString, client);
+    QFETCH(QByteArray, closedLine);
     ChildProcess serve;
     const quint16 port = startServe(serve, {QStringLiteral("--broadcast")});
     QVERIFY(port);
+    ChildProcess peer;
+    if (client == QLatin1String("python")) {
+        QVERIFY(startPeer(peer, Peer::Python, QStringLiteral("py_handshake_client.py"),
+                          {QStringLiteral("ws://127.0.0.1:%1/").arg(port), QStringLiteral("--wait-close")}));
+        QVERIFY2(!peer.waitForLine("{\"subprotocol\"").isEmpty(), qPrintable(peer.errorString()));
+    } else if (client == QLatin1String("silent")) {
+        QVERIFY(peer.start(debianPython(), {testDataPath(QStringLiteral("endpoints/peers/py_deaf_client.py")),
+                                            QStringLiteral("127.0.0.1"), QString::number(port)}));
+        peer.waitForLine("open");
+        QVERIFY2(peer.allStdout().startsWith("open\n"), qPrintable(peer.errorString()));
+    }
+    if (!client.isEmpty())
+        QTRY_VERIFY_WITH_TIMEOUT(serve.allStderr().contains("connection 1 opened"), 5000);
+    QElapsedTimer clock;
+    clock.start();
     ::kill(pid_t(serve.process().processId()), signal);
     QCOMPARE(serve.waitForExit(5000), 0);
-    QVERIFY(serve.allStderr().contains("stopped"));
+    const qint64 ms = clock.elapsed();
+    const QByteArray err = serve.allStderr();
+    QVERIFY2(err.endsWith("wslens serve: stopped\n"), err.constData());
+    if (closedLine.isEmpty()) {
+        QVERIFY2(!err.contains(" closed ("), err.constData());
+        QVERIFY2(ms < 1000, qPrintable(QStringLiteral("stopped after %1 ms").arg(ms)));
+    } else {
+        QVERIFY2(err.contains(closedLine), err.constData());
+        // Printed before serve says it stopped.
+        QVERIFY(err.indexOf(closedLine) < err.indexOf("wslens serve: stopped"));
+    }
+    if (client == QLatin1String("python")) {
+        QVERIFY2(ms < 1000, qPrintable(QStringLiteral("stopped after %1 ms (the client answers at once)").arg(ms)));
+        QVERIFY2(!peer.waitForLine("{\"close_code\": 1001").isEmpty(), peer.allStdout().constData());
+        QCOMPARE(peer.waitForExit(5000), 0);
+    } else if (client == QLatin1String("silent")) {
+        // Bounded: the grace period and a little.
+        QVERIFY2(ms >= 900 && ms < 2500, qPrintable(QStringLiteral("stopped after %1 ms").arg(ms)));
+        QCOMPARE(peer.waitForExit(5000), 0);
+    }
 }
 
 void tst_ServeSendCli::saveCapture()

@@ -4,7 +4,8 @@
 
 #include "protocol/framewriter.h"
 #include "protocol/handshake.h"
-#include "relay/httphead.h"
+#include "protocol/httpmessage.h"
+#include "relay/bodytracker.h"
 #include "relay/relay.h"
 #include "store/capturerecords.h"
 

@@ -1,7 +1,9 @@
 #pragma once
 // TLS relay tests: two throw-away CAs (the relay's interception CA and a
 // "public" CA that signs the real servers' certificates), our wss:// server,
-// and a relay set up for TLS.
+// a relay set up for TLS, and raw TLS peers (CONNECT tunnels, upgrades).
+
+#include "relaytestsupport.h"
 
 #include "endpoints/wsclient.h"
 #include "endpoints/wsserver.h"
@@ -9,6 +11,7 @@
 #include "tls/certificateauthority.h"
 
 #include <QSignalSpy>
+#include <QSslSocket>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -31,6 +34,30 @@ struct TlsWorld
         return relayCa->loadOrCreate() && serverCa->loadOrCreate();
     }
     QString serverCaFile() const { return serverCa->certificateFilePath(); }
+
+    // An HTTP proxy intercepting CONNECT tunnels with relayCa; upstream
+    // servers signed by serverCa are trusted when trustServerCa.
+    relay::RelayConfig interceptingProxy(bool trustServerCa = true) const
+    {
+        relay::RelayConfig cfg;
+        cfg.mode = relay::RelayMode::ExplicitProxy;
+        cfg.tunnelPolicy = relay::TunnelPolicy::Intercept;
+        cfg.certificateAuthority = relayCa;
+        if (trustServerCa)
+            cfg.upstreamCaFile = serverCaFile();
+        return cfg;
+    }
+    // A reverse proxy (to TlsChain's server); with tlsListener its clients
+    // speak TLS (certificates from relayCa).
+    relay::RelayConfig reverseProxy(bool tlsListener = false) const
+    {
+        relay::RelayConfig cfg;
+        cfg.mode = relay::RelayMode::ReverseProxy;
+        cfg.tlsListener = tlsListener;
+        if (tlsListener)
+            cfg.certificateAuthority = relayCa;
+        return cfg;
+    }
 };
 
 // Our wss:// echo server with a certificate from `ca` for `certName`.
@@ -56,10 +83,15 @@ inline std::unique_ptr<endpoints::WsServer> startWsServer()
 
 inline std::unique_ptr<relay::Relay> startTlsRelay(relay::RelayConfig cfg, CaptureSink *sink)
 {
+    // Shorter timeouts than the defaults (a test that sets its own keeps it).
+    const relay::RelayConfig defaults;
     cfg.listenPort = 0;
-    cfg.connectTimeoutMs = 3000;
-    cfg.tlsHandshakeTimeoutMs = 3000;
-    cfg.closeLingerMs = 2000;
+    if (cfg.connectTimeoutMs == defaults.connectTimeoutMs)
+        cfg.connectTimeoutMs = 3000;
+    if (cfg.tlsHandshakeTimeoutMs == defaults.tlsHandshakeTimeoutMs)
+        cfg.tlsHandshakeTimeoutMs = 3000;
+    if (cfg.closeLingerMs == defaults.closeLingerMs)
+        cfg.closeLingerMs = 2000;
     auto r = std::make_unique<relay::Relay>();
     r->setConfig(cfg);
     r->setCaptureSink(sink);
@@ -68,6 +100,99 @@ inline std::unique_ptr<relay::Relay> startTlsRelay(relay::RelayConfig cfg, Captu
         return nullptr;
     }
     return r;
+}
+
+// A wss:// (or ws://) echo server and a relay in front of it, recording into sink.
+struct TlsChain
+{
+    MemorySink sink;
+    std::unique_ptr<endpoints::WsServer> server;
+    std::unique_ptr<relay::Relay> relay;
+
+    // certName: the server's certificate (from ca) names it; "" = a plain ws:// server.
+    // A reverse proxy without an upstream URL gets this server's.
+    bool start(tls::CertificateAuthority &ca, const QString &certName, relay::RelayConfig cfg)
+    {
+        server = certName.isEmpty() ? startWsServer() : startWssServer(ca, certName);
+        if (!server)
+            return false;
+        if (cfg.mode == relay::RelayMode::ReverseProxy && cfg.upstream.isEmpty())
+            cfg.upstream = QUrl(QStringLiteral("%1://127.0.0.1:%2/")
+                                    .arg(certName.isEmpty() ? QStringLiteral("ws") : QStringLiteral("wss"))
+                                    .arg(server->serverPort()));
+        relay = startTlsRelay(cfg, &sink);
+        return relay != nullptr;
+    }
+    quint16 serverPort() const { return server->serverPort(); }
+    quint16 relayPort() const { return relay->listenPort(); }
+    QByteArray authority() const { return "127.0.0.1:" + QByteArray::number(serverPort()); }
+};
+
+// Client options for `url` through the HTTP proxy on proxyPort, trusting only `trusted`.
+inline endpoints::ClientOptions viaProxy(const QString &url, quint16 proxyPort, const QSslCertificate &trusted)
+{
+    endpoints::ClientOptions o;
+    o.url = QUrl(url);
+    o.proxyHost = QStringLiteral("127.0.0.1");
+    o.proxyPort = proxyPort;
+    o.caCertificates = {trusted};
+    o.useSystemCaCertificates = false;
+    return o;
+}
+
+// Opens a CONNECT tunnel through the relay; the socket is still plain.
+inline std::unique_ptr<QSslSocket> openTunnel(quint16 relayPort, const QByteArray &authority)
+{
+    auto s = std::make_unique<QSslSocket>();
+    s->connectToHost(QHostAddress(QHostAddress::LocalHost), relayPort);
+    if (!s->waitForConnected(3000))
+        return nullptr;
+    s->write("CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n\r\n");
+    QByteArray buffer;
+    QByteArray head;
+    if (!readHead(*s, buffer, head) || !head.startsWith("HTTP/1.1 200") || !buffer.isEmpty())
+        return nullptr;
+    return s;
+}
+
+// A client TLS configuration trusting only `ca`.
+inline QSslConfiguration trusting(const QSslCertificate &ca)
+{
+    QSslConfiguration c = QSslConfiguration::defaultConfiguration();
+    c.setCaCertificates({ca});
+    c.setPeerVerifyMode(QSslSocket::VerifyPeer);
+    return c;
+}
+
+// Starts TLS on a tunnel from openTunnel(), trusting only `ca`, for `peerName`.
+inline bool encryptTunnel(QSslSocket &s, const QSslCertificate &ca, const QString &peerName = QStringLiteral("127.0.0.1"))
+{
+    s.setSslConfiguration(trusting(ca));
+    s.setPeerVerifyName(peerName);
+    s.startClientEncryption();
+    return s.waitForEncrypted(5000);
+}
+
+inline QByteArray upgradeRequest(const QByteArray &host, const QByteArray &path)
+{
+    return "GET " + path + " HTTP/1.1\r\nHost: " + host
+           + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+             "Sec-WebSocket-Version: 13\r\n\r\n";
+}
+
+// Reads until the peer closes (or timeout); returns everything.
+inline QByteArray readUntilClosed(QSslSocket &s, int timeoutMs = 5000)
+{
+    QByteArray all;
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < timeoutMs) {
+        all += s.readAll();
+        if (s.state() == QAbstractSocket::UnconnectedState)
+            break;
+        s.waitForReadyRead(50);
+    }
+    return all + s.readAll();
 }
 
 // Opens `options`, sends `text`, expects it echoed, closes with 1000.

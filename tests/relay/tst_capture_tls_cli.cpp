@@ -1,11 +1,14 @@
 // `wslens capture` TLS options through the real binary: usage errors exit 2;
 // --tls --upstream wss:// --upstream-ca --ca-dir relays our client's messages
-// between two TLS connections and says so.
-#include "relaytestsupport.h"
+// between two TLS connections and says so; the CA made on the first
+// intercepted tunnel is announced once; a key others can read is warned about.
+#include "../tls/filetestutil.h"
 #include "testsupport.h"
 #include "tlsrelaysupport.h"
 
 #include <QSslCertificate>
+
+#include <sys/stat.h>
 
 using namespace wslens;
 using namespace wslens::test;
@@ -17,7 +20,9 @@ private slots:
     void usageErrors_data();
     void usageErrors();
     void tlsListenerToWssUpstream();
+    void caNoticeOnFirstUseAndPermissionWarning();
 };
+
 
 void TestCaptureTlsCli::usageErrors_data()
 {
@@ -82,6 +87,89 @@ void TestCaptureTlsCli::tlsListenerToWssUpstream()
     QCOMPARE(p.waitForExit(10000), 0);
     QVERIFY2(p.allStderr().contains("serving TLS with the CA"), p.allStderr().constData());
     QVERIFY(p.allStdout().contains("stopped: 1 connections"));
+}
+
+void TestCaptureTlsCli::caNoticeOnFirstUseAndPermissionWarning()
+{
+    TlsWorld world;
+    QVERIFY(world.init());
+    auto server = startWssServer(*world.serverCa, QStringLiteral("127.0.0.1"));
+    QVERIFY(server);
+    const QByteArray authority = "127.0.0.1:" + QByteArray::number(server->serverPort());
+    // The default CA folder, below a data folder of our own.
+    QTemporaryDir data;
+    QVERIFY(data.isValid());
+    const QString caDir = data.filePath(QStringLiteral("wslens/wslens/ca"));
+    const QString keyPath = caDir + QStringLiteral("/wslens-ca.pem");
+
+    // One `wslens capture` run with one intercepted TLS tunnel; returns its stderr.
+    int runs = 0;
+    const auto captureOneTunnel = [&](const QStringList &extra) -> QByteArray {
+        ChildProcess p;
+        const QStringList args = QStringList{QStringLiteral("capture"), QStringLiteral("--listen"),
+                                             QStringLiteral("127.0.0.1:0"), QStringLiteral("--upstream-ca"),
+                                             world.serverCaFile(), QStringLiteral("--save"),
+                                             data.filePath(QStringLiteral("s%1.wslens").arg(++runs))}
+                                 + extra;
+        if (!p.start(wslensBinary(), args, {QStringLiteral("XDG_DATA_HOME=") + data.path()}))
+            return "cannot start: " + p.errorString().toUtf8();
+        const quint16 port = portFromListeningLine(p.waitForLine("listening on"));
+        if (!port)
+            return "not listening: " + p.allStderr();
+        auto s = openTunnel(port, authority);
+        if (!s)
+            return "no tunnel: " + p.allStderr();
+        QSslConfiguration any = QSslConfiguration::defaultConfiguration();
+        any.setPeerVerifyMode(QSslSocket::VerifyNone); // only the relay's CA loading matters here
+        s->setSslConfiguration(any);
+        s->startClientEncryption();
+        if (!s->waitForEncrypted(5000))
+            return "no TLS: " + s->errorString().toUtf8() + "; " + p.allStderr();
+        s.reset();
+        p.process().terminate();
+        if (p.waitForExit(10000) != 0)
+            return "exit code: " + p.allStderr();
+        return p.allStderr();
+    };
+
+    // First run: made on the first tunnel, announced once, with where, the key's modes and how to trust it.
+    QByteArray err = captureOneTunnel({});
+    QVERIFY2(err.count("created a new CA") == 1, err.constData());
+    QVERIFY2(err.contains(QByteArray("wslens capture: created a new CA for TLS interception in " + caDir.toUtf8() + "\n")),
+             err.constData());
+    QVERIFY2(err.contains(QByteArray("private key " + keyPath.toUtf8() + " is mode 0600 in a folder of mode 0700")), err.constData());
+    QVERIFY2(err.contains("run 'wslens ca export --format pem -o wslens-ca.pem'"), err.constData());
+    QVERIFY2(err.contains("docs/TLS.md"), err.constData());
+    QVERIFY2(!err.contains("warning"), err.constData());
+    QCOMPARE(modeOf(keyPath), 0600);
+    QCOMPARE(modeOf(caDir), 0700);
+
+    // Second run: the same CA, nothing to say.
+    err = captureOneTunnel({});
+    QVERIFY2(!err.contains("created a new CA") && !err.contains("warning"), err.constData());
+
+    // A key others can read: one warning line naming it, its mode and the chmod (like ssh); fixed.
+    const QByteArray keyWarning = "wslens capture: warning: the CA private key " + keyPath.toUtf8()
+                                  + " is accessible by group or others (mode 0644); changed to 0600 (chmod 600 '"
+                                  + keyPath.toUtf8() + "')";
+    QCOMPARE(::chmod(QFile::encodeName(keyPath).constData(), 0644), 0);
+    err = captureOneTunnel({});
+    QVERIFY2(err.count(keyWarning) == 1, err.constData());
+    QVERIFY2(!err.contains("created a new CA"), err.constData());
+    QCOMPARE(modeOf(keyPath), 0600);
+
+    // The same with --ca-dir (the CA is loaded before the relay starts): still
+    // one line each, for the folder too.
+    QCOMPARE(::chmod(QFile::encodeName(keyPath).constData(), 0644), 0);
+    QCOMPARE(::chmod(QFile::encodeName(caDir).constData(), 0755), 0);
+    err = captureOneTunnel({QStringLiteral("--ca-dir"), caDir});
+    QVERIFY2(err.count(keyWarning) == 1, err.constData());
+    const QByteArray folderWarning = "warning: the CA folder " + caDir.toUtf8()
+                                     + " is accessible by group or others (mode 0755); changed to 0700 (chmod 700 '"
+                                     + caDir.toUtf8() + "')";
+    QVERIFY2(err.count(folderWarning) == 1,
+             err.constData());
+    QCOMPARE(modeOf(caDir), 0700);
 }
 
 QTEST_GUILESS_MAIN(TestCaptureTlsCli)

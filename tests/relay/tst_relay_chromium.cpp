@@ -1,6 +1,7 @@
 // End to end: headless Chromium uses the relay as its HTTP proxy, loads a page
 // from a local HTTP server, and the page's WebSocket exchange with a local
 // server shows up in the capture.
+#include "chromiumsupport.h"
 #include "relaytestsupport.h"
 #include "testsupport.h"
 
@@ -12,8 +13,6 @@ using namespace wslens;
 using namespace wslens::test;
 
 namespace {
-
-const char kChromium[] = "/usr/bin/chromium";
 
 QByteArray pageHtml(quint16 wsPort)
 {
@@ -38,7 +37,7 @@ private slots:
 
 void TestRelayChromium::pageWebSocketIsCaptured()
 {
-    if (!QFile::exists(QLatin1String(kChromium)))
+    if (!QFile::exists(chromiumBinary()))
         QSKIP("/usr/bin/chromium is not installed");
 
     // The page's WebSocket server: echoes with a prefix.
@@ -85,15 +84,9 @@ void TestRelayChromium::pageWebSocketIsCaptured()
     QTemporaryDir profile;
     QVERIFY(profile.isValid());
     ChildProcess chromium;
-    const QStringList args = {
-        QStringLiteral("--headless"), QStringLiteral("--no-sandbox"), QStringLiteral("--disable-gpu"),
-        QStringLiteral("--no-first-run"), QStringLiteral("--disable-background-networking"),
-        QStringLiteral("--disable-component-update"), QStringLiteral("--disable-sync"),
-        QStringLiteral("--disable-quic"), QStringLiteral("--user-data-dir=") + profile.path(),
-        QStringLiteral("--proxy-server=http://127.0.0.1:%1").arg(relay->listenPort()),
-        QStringLiteral("--proxy-bypass-list=<-loopback>"),
-        QStringLiteral("http://127.0.0.1:%1/").arg(http.serverPort())};
-    QVERIFY2(chromium.start(QLatin1String(kChromium), args), qPrintable(chromium.errorString()));
+    const QStringList args = headlessChromiumArgs(profile.path(), relay->listenPort(),
+                                                  QStringLiteral("http://127.0.0.1:%1/").arg(http.serverPort()));
+    QVERIFY2(chromium.start(chromiumBinary(), args), qPrintable(chromium.errorString()));
 
     // Real time: Chromium needs a few seconds to start and load the page.
     auto exchanged = [&] {

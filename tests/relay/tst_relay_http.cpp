@@ -26,7 +26,7 @@ public:
         m_server.listen(QHostAddress::LocalHost, 0);
     }
     quint16 port() const { return m_server.serverPort(); }
-    QList<relay::HttpHead> requests;
+    QList<HttpHead> requests;
     QList<QByteArray> bodies;
     int connections() const { return m_connections; }
 
@@ -47,7 +47,8 @@ private:
     struct Conn
     {
         QByteArray buffer;
-        relay::HttpHead head;
+        HttpHeadParser parser{HttpMessageKind::Request};
+        HttpHead head;
         relay::BodyTracker body;
         QByteArray bodyBytes;
         bool inBody = false;
@@ -57,10 +58,13 @@ private:
         c.buffer += s->readAll();
         for (;;) {
             if (!c.inBody) {
-                qsizetype len = 0;
-                if (relay::parseHttpHead(c.buffer, true, {}, c.head, len) != relay::HeadStatus::Complete)
-                    return;
-                c.buffer.remove(0, len);
+                std::size_t len = 0;
+                const HttpHeadParser::Status st = c.parser.feed(c.buffer, &len);
+                c.buffer.remove(0, qsizetype(len));
+                if (st != HttpHeadParser::Status::Complete)
+                    return; // NeedMore: the parser keeps what it took
+                c.head = c.parser.takeHead();
+                c.parser.reset();
                 c.body.setupForRequest(c.head);
                 c.bodyBytes.clear();
                 c.inBody = true;
@@ -97,6 +101,18 @@ QByteArray readUntil(QTcpSocket &s, Pred done, int timeoutMs = 5000)
     return got;
 }
 
+// Sends request to the relay and returns everything it answers until it closes.
+QByteArray answerTo(quint16 relayPort, const QByteArray &request)
+{
+    QTcpSocket client;
+    client.connectToHost(QHostAddress::LocalHost, relayPort);
+    if (!client.waitForConnected(3000))
+        return {};
+    client.write(request);
+    return readUntil(client, [&](const QByteArray &) { return client.state() == QAbstractSocket::UnconnectedState; })
+           + client.readAll();
+}
+
 quint16 closedPort()
 {
     QTcpServer s;
@@ -117,6 +133,8 @@ private slots:
     void badGateway();
     void connectTunnelForwardsRawBytes();
     void originFormIsRejected();
+    void badRequestHead_data();
+    void badRequestHead();
     void absoluteFormUpgradeIsCaptured();
 };
 
@@ -141,10 +159,10 @@ void TestRelayHttp::keepAliveAndBodies()
     QCOMPARE(client.state(), QAbstractSocket::ConnectedState); // kept alive
     QCOMPARE(server.connections(), 1);                         // and the server connection reused
     QCOMPARE(server.requests.size(), 3);
-    for (const relay::HttpHead &h : server.requests) {
+    for (const HttpHead &h : server.requests) {
         QVERIFY(h.target.startsWith('/')); // origin-form upstream
-        QVERIFY(!h.has("Proxy-Connection"));
-        QVERIFY(!h.has("Proxy-Authorization"));
+        QVERIFY(!h.hasHeader("Proxy-Connection"));
+        QVERIFY(!h.hasHeader("Proxy-Authorization"));
     }
     QCOMPARE(sink.connectionCount(), 0); // plain HTTP that worked is not a WebSocket connection
 }
@@ -256,18 +274,47 @@ void TestRelayHttp::connectTunnelForwardsRawBytes()
     QVERIFY(got == hello);
 }
 
+void TestRelayHttp::badRequestHead_data()
+{
+    QTest::addColumn<QByteArray>("request");
+    QTest::addColumn<QByteArray>("statusLine");
+    QTest::addColumn<QByteArray>("why");
+    const QByteArray start = "GET http://127.0.0.1:9/ HTTP/1.1\r\nHost: 127.0.0.1:9\r\n";
+    QTest::newRow("head over 64 KiB") << start + "X-Big: " + QByteArray(70 * 1024, 'a') + "\r\n\r\n"
+                                      << QByteArray("HTTP/1.1 431 Request Header Fields Too Large") << QByteArray("limit");
+    QByteArray many = start;
+    for (int i = 0; i < 250; ++i)
+        many += "X-" + QByteArray::number(i) + ": 1\r\n";
+    QTest::newRow("250 header lines") << many + "\r\n" << QByteArray("HTTP/1.1 431 Request Header Fields Too Large")
+                                      << QByteArray("header lines");
+    QTest::newRow("request line without version") << QByteArray("GET http://127.0.0.1:9/\r\n\r\n")
+                                                  << QByteArray("HTTP/1.1 400 Bad Request") << QByteArray("request line");
+    QTest::newRow("header without colon") << start + "NoColon\r\n\r\n" << QByteArray("HTTP/1.1 400 Bad Request")
+                                          << QByteArray("");
+    QTest::newRow("HTTP/2.0") << QByteArray("GET http://127.0.0.1:9/ HTTP/2.0\r\n\r\n")
+                              << QByteArray("HTTP/1.1 400 Bad Request") << QByteArray("version");
+}
+
+// The relay's request heads go through protocol/httpmessage.h's HttpHeadParser:
+// limits answer 431, malformed heads 400, with the parser's reason in the body.
+void TestRelayHttp::badRequestHead()
+{
+    QFETCH(QByteArray, request);
+    QFETCH(QByteArray, statusLine);
+    QFETCH(QByteArray, why);
+    auto relay = startRelay(RelayMode::ExplicitProxy, 0, nullptr);
+    QVERIFY(relay);
+    const QByteArray got = answerTo(relay->listenPort(), request);
+    QVERIFY2(got.startsWith(QByteArray(statusLine + "\r\n")), got.left(200).constData());
+    QVERIFY2(got.contains("\r\n\r\nwslens: ") && got.contains(why), got.left(400).constData());
+}
+
 void TestRelayHttp::originFormIsRejected()
 {
     MemorySink sink;
     auto relay = startRelay(RelayMode::ExplicitProxy, 0, &sink);
     QVERIFY(relay);
-    QTcpSocket client;
-    client.connectToHost(QHostAddress::LocalHost, relay->listenPort());
-    QVERIFY(client.waitForConnected(3000));
-    client.write("GET / HTTP/1.1\r\nHost: example\r\n\r\n");
-    const QByteArray got = readUntil(client, [&](const QByteArray &) {
-        return client.state() == QAbstractSocket::UnconnectedState;
-    }) + client.readAll();
+    const QByteArray got = answerTo(relay->listenPort(), "GET / HTTP/1.1\r\nHost: example\r\n\r\n");
     QVERIFY2(got.startsWith("HTTP/1.1 400 Bad Request\r\n"), got.constData());
     QVERIFY(got.contains("absolute"));
 }

@@ -3,97 +3,17 @@
 // pass-through hosts, 502 naming a TLS failure, reverse mode to wss:// and a
 // TLS listener. Real loopback sockets; our wss server, our client, QWebSocket,
 // raw QSslSocket and python3-websockets as peers.
-#include "relaytestsupport.h"
 #include "testsupport.h"
 #include "tlsrelaysupport.h"
 
 #include <QNetworkProxy>
-#include <QSslSocket>
 #include <QWebSocket>
 
 using namespace wslens;
 using namespace wslens::test;
 using relay::RelayConfig;
 using relay::RelayMode;
-using relay::TunnelPolicy;
 
-namespace {
-
-RelayConfig interceptingProxy(const TlsWorld &world)
-{
-    RelayConfig cfg;
-    cfg.mode = RelayMode::ExplicitProxy;
-    cfg.tunnelPolicy = TunnelPolicy::Intercept;
-    cfg.certificateAuthority = world.relayCa;
-    return cfg;
-}
-
-endpoints::ClientOptions viaProxy(const QString &url, quint16 proxyPort, const QSslCertificate &trusted)
-{
-    endpoints::ClientOptions o;
-    o.url = QUrl(url);
-    o.proxyHost = QStringLiteral("127.0.0.1");
-    o.proxyPort = proxyPort;
-    o.caCertificates = {trusted};
-    o.useSystemCaCertificates = false;
-    return o;
-}
-
-// Opens a CONNECT tunnel through the relay; the socket is still plain.
-std::unique_ptr<QSslSocket> openTunnel(quint16 relayPort, const QByteArray &authority)
-{
-    auto s = std::make_unique<QSslSocket>();
-    s->connectToHost(QHostAddress(QHostAddress::LocalHost), relayPort);
-    if (!s->waitForConnected(3000))
-        return nullptr;
-    s->write("CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n\r\n");
-    QByteArray buffer;
-    QByteArray head;
-    if (!readHead(*s, buffer, head) || !head.startsWith("HTTP/1.1 200") || !buffer.isEmpty())
-        return nullptr;
-    return s;
-}
-
-QSslConfiguration trusting(const QSslCertificate &ca)
-{
-    QSslConfiguration c = QSslConfiguration::defaultConfiguration();
-    c.setCaCertificates({ca});
-    c.setPeerVerifyMode(QSslSocket::VerifyPeer);
-    return c;
-}
-
-// Reads until the peer closes (or timeout); returns everything.
-QByteArray readUntilClosed(QSslSocket &s, int timeoutMs = 5000)
-{
-    QByteArray all;
-    QElapsedTimer t;
-    t.start();
-    while (t.elapsed() < timeoutMs) {
-        all += s.readAll();
-        if (s.state() == QAbstractSocket::UnconnectedState)
-            break;
-        s.waitForReadyRead(50);
-    }
-    return all + s.readAll();
-}
-
-QByteArray upgradeRequest(const QByteArray &host, const QByteArray &path)
-{
-    return "GET " + path + " HTTP/1.1\r\nHost: " + host
-           + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-             "Sec-WebSocket-Version: 13\r\n\r\n";
-}
-
-QList<ConnectionInfo> websockets(const MemorySink &sink)
-{
-    QList<ConnectionInfo> out;
-    for (const ConnectionInfo &c : sink.connections())
-        if (c.responseStatus == 101)
-            out << c;
-    return out;
-}
-
-} // namespace
 
 class TestRelayTls : public QObject
 {
@@ -143,17 +63,13 @@ void TestRelayTls::interceptOurClient_data()
 void TestRelayTls::interceptOurClient()
 {
     QFETCH(QString, host);
-    auto server = startWssServer(*m_world.serverCa, host);
-    QVERIFY(server);
-    MemorySink sink;
-    RelayConfig cfg = interceptingProxy(m_world);
-    cfg.upstreamCaFile = m_world.serverCaFile();
-    auto relay = startTlsRelay(cfg, &sink);
-    QVERIFY(relay);
+    TlsChain chain;
+    QVERIFY(chain.start(*m_world.serverCa, host, m_world.interceptingProxy()));
+    MemorySink &sink = chain.sink;
 
     // The client trusts only the relay's CA: it can only succeed through interception.
-    const QString url = QStringLiteral("wss://%1:%2/tls?q=1").arg(host).arg(server->serverPort());
-    const QString problem = echoOnce(viaProxy(url, relay->listenPort(), m_world.relayCa->caCertificate()),
+    const QString url = QStringLiteral("wss://%1:%2/tls?q=1").arg(host).arg(chain.serverPort());
+    const QString problem = echoOnce(viaProxy(url, chain.relayPort(), m_world.relayCa->caCertificate()),
                                      "hello over tls");
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
 
@@ -185,14 +101,9 @@ void TestRelayTls::leafNamesWhatTheClientAsked()
     QFETCH(QString, sni);
     QFETCH(bool, dns);
     QFETCH(QString, san);
-    auto server = startWssServer(*m_world.serverCa, QStringLiteral("127.0.0.1"));
-    QVERIFY(server);
-    MemorySink sink;
-    RelayConfig cfg = interceptingProxy(m_world);
-    cfg.upstreamCaFile = m_world.serverCaFile();
-    auto relay = startTlsRelay(cfg, &sink);
-    QVERIFY(relay);
-    auto s = openTunnel(relay->listenPort(), "127.0.0.1:" + QByteArray::number(server->serverPort()));
+    TlsChain chain;
+    QVERIFY(chain.start(*m_world.serverCa, QStringLiteral("127.0.0.1"), m_world.interceptingProxy()));
+    auto s = openTunnel(chain.relayPort(), chain.authority());
     QVERIFY(s);
     QSslConfiguration offer = trusting(m_world.relayCa->caCertificate());
     offer.setAllowedNextProtocols({QByteArrayLiteral("h2"), QByteArrayLiteral("http/1.1")}); // as browsers do
@@ -211,22 +122,18 @@ void TestRelayTls::leafNamesWhatTheClientAsked()
 
 void TestRelayTls::interceptQWebSocket()
 {
-    auto server = startWssServer(*m_world.serverCa, QStringLiteral("127.0.0.1"));
-    QVERIFY(server);
-    MemorySink sink;
-    RelayConfig cfg = interceptingProxy(m_world);
-    cfg.upstreamCaFile = m_world.serverCaFile();
-    auto relay = startTlsRelay(cfg, &sink);
-    QVERIFY(relay);
+    TlsChain chain;
+    QVERIFY(chain.start(*m_world.serverCa, QStringLiteral("127.0.0.1"), m_world.interceptingProxy()));
+    MemorySink &sink = chain.sink;
 
     QWebSocket ws;
-    ws.setProxy(QNetworkProxy(QNetworkProxy::HttpProxy, QStringLiteral("127.0.0.1"), relay->listenPort()));
+    ws.setProxy(QNetworkProxy(QNetworkProxy::HttpProxy, QStringLiteral("127.0.0.1"), chain.relayPort()));
     QSslConfiguration ssl = trusting(m_world.relayCa->caCertificate());
     ws.setSslConfiguration(ssl);
     QSignalSpy connected(&ws, &QWebSocket::connected);
     QSignalSpy texts(&ws, &QWebSocket::textMessageReceived);
     QSignalSpy binaries(&ws, &QWebSocket::binaryMessageReceived);
-    ws.open(QUrl(QStringLiteral("wss://127.0.0.1:%1/qt").arg(server->serverPort())));
+    ws.open(QUrl(QStringLiteral("wss://127.0.0.1:%1/qt").arg(chain.serverPort())));
     QTRY_COMPARE_WITH_TIMEOUT(connected.size(), 1, 8000);
     ws.sendTextMessage(QStringLiteral("from QWebSocket"));
     const QByteArray big(200000, 'z');
@@ -246,45 +153,38 @@ void TestRelayTls::interceptQWebSocket()
 void TestRelayTls::plainWebSocketInsideInterceptingProxy()
 {
     // Non-TLS bytes in a CONNECT tunnel are handled as before interception existed.
-    auto server = startWsServer();
-    QVERIFY(server);
-    MemorySink sink;
-    auto relay = startTlsRelay(interceptingProxy(m_world), &sink);
-    QVERIFY(relay);
+    TlsChain chain;
+    QVERIFY(chain.start(*m_world.serverCa, QString(), m_world.interceptingProxy(false)));
+    MemorySink &sink = chain.sink;
     endpoints::ClientOptions o;
-    o.url = QUrl(QStringLiteral("ws://127.0.0.1:%1/plain").arg(server->serverPort()));
+    o.url = QUrl(QStringLiteral("ws://127.0.0.1:%1/plain").arg(chain.serverPort()));
     o.proxyHost = QStringLiteral("127.0.0.1");
-    o.proxyPort = relay->listenPort();
+    o.proxyPort = chain.relayPort();
     const QString problem = echoOnce(o, "plain in a tunnel");
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
     QTRY_VERIFY_WITH_TIMEOUT(sink.allClosed() && sink.connectionCount() == 1, 5000);
-    QCOMPARE(sink.connections().first().url, QStringLiteral("ws://127.0.0.1:%1/plain").arg(server->serverPort()));
+    QCOMPARE(sink.connections().first().url, QStringLiteral("ws://127.0.0.1:%1/plain").arg(chain.serverPort()));
     QVERIFY(!sink.connections().first().tls);
 }
 
 void TestRelayTls::passThroughIsUntouched()
 {
-    auto server = startWssServer(*m_world.serverCa, QStringLiteral("localhost"));
-    QVERIFY(server);
-    MemorySink sink;
-    RelayConfig cfg = interceptingProxy(m_world);
+    RelayConfig cfg = m_world.interceptingProxy(false);
     cfg.passThrough = {QStringLiteral("*.example.test"), QStringLiteral("LOCAL*")};
-    auto relay = startTlsRelay(cfg, &sink);
-    QVERIFY(relay);
+    TlsChain chain;
+    QVERIFY(chain.start(*m_world.serverCa, QStringLiteral("localhost"), cfg));
+    MemorySink &sink = chain.sink;
 
     // The client sees the server's own certificate...
-    auto s = openTunnel(relay->listenPort(), "localhost:" + QByteArray::number(server->serverPort()));
+    auto s = openTunnel(chain.relayPort(), "localhost:" + QByteArray::number(chain.serverPort()));
     QVERIFY(s);
-    s->setSslConfiguration(trusting(m_world.serverCa->caCertificate()));
-    s->setPeerVerifyName(QStringLiteral("localhost"));
-    s->startClientEncryption();
-    QVERIFY2(s->waitForEncrypted(5000), qPrintable(s->errorString()));
+    QVERIFY2(encryptTunnel(*s, m_world.serverCa->caCertificate(), QStringLiteral("localhost")), qPrintable(s->errorString()));
     QCOMPARE(s->peerCertificate(), m_world.serverCa->leafFor(QStringLiteral("localhost")).certificate);
     s->disconnectFromHost();
 
     // ...and a client trusting only the server's CA talks to it through the tunnel.
-    const QString url = QStringLiteral("wss://localhost:%1/").arg(server->serverPort());
-    const QString problem = echoOnce(viaProxy(url, relay->listenPort(), m_world.serverCa->caCertificate()), "opaque");
+    const QString url = QStringLiteral("wss://localhost:%1/").arg(chain.serverPort());
+    const QString problem = echoOnce(viaProxy(url, chain.relayPort(), m_world.serverCa->caCertificate()), "opaque");
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
     QTest::qWait(100);
     QCOMPARE(sink.connectionCount(), 0); // nothing intercepted, nothing recorded
@@ -307,22 +207,14 @@ void TestRelayTls::upstreamTlsFailureGives502()
     QFETCH(bool, trustServerCa);
     QFETCH(QString, certName);
     QFETCH(QString, reason);
-    auto server = startWssServer(*m_world.serverCa, certName);
-    QVERIFY(server);
-    MemorySink sink;
-    RelayConfig cfg = interceptingProxy(m_world);
-    if (trustServerCa)
-        cfg.upstreamCaFile = m_world.serverCaFile();
-    auto relay = startTlsRelay(cfg, &sink);
-    QVERIFY(relay);
+    TlsChain chain;
+    QVERIFY(chain.start(*m_world.serverCa, certName, m_world.interceptingProxy(trustServerCa)));
+    MemorySink &sink = chain.sink;
 
-    const QByteArray authority = "127.0.0.1:" + QByteArray::number(server->serverPort());
-    auto s = openTunnel(relay->listenPort(), authority);
+    const QByteArray authority = chain.authority();
+    auto s = openTunnel(chain.relayPort(), authority);
     QVERIFY(s);
-    s->setSslConfiguration(trusting(m_world.relayCa->caCertificate()));
-    s->setPeerVerifyName(QStringLiteral("127.0.0.1"));
-    s->startClientEncryption();
-    QVERIFY2(s->waitForEncrypted(5000), qPrintable(s->errorString())); // our side of the tunnel works
+    QVERIFY2(encryptTunnel(*s, m_world.relayCa->caCertificate()), qPrintable(s->errorString())); // our side of the tunnel works
     s->write(upgradeRequest(authority, "/fail"));
     const QByteArray response = readUntilClosed(*s);
     QVERIFY2(response.startsWith("HTTP/1.1 502 Bad Gateway\r\n"), response.constData());
@@ -341,15 +233,13 @@ void TestRelayTls::upstreamTlsFailureGives502()
 
 void TestRelayTls::insecureUpstreamIsRecorded()
 {
-    auto server = startWssServer(*m_world.serverCa, QStringLiteral("127.0.0.1"));
-    QVERIFY(server);
-    MemorySink sink;
-    RelayConfig cfg = interceptingProxy(m_world);
+    RelayConfig cfg = m_world.interceptingProxy(false);
     cfg.insecureUpstream = true; // the server's CA is not trusted, but errors are ignored
-    auto relay = startTlsRelay(cfg, &sink);
-    QVERIFY(relay);
-    const QString url = QStringLiteral("wss://127.0.0.1:%1/insecure").arg(server->serverPort());
-    const QString problem = echoOnce(viaProxy(url, relay->listenPort(), m_world.relayCa->caCertificate()), "anyway");
+    TlsChain chain;
+    QVERIFY(chain.start(*m_world.serverCa, QStringLiteral("127.0.0.1"), cfg));
+    MemorySink &sink = chain.sink;
+    const QString url = QStringLiteral("wss://127.0.0.1:%1/insecure").arg(chain.serverPort());
+    const QString problem = echoOnce(viaProxy(url, chain.relayPort(), m_world.relayCa->caCertificate()), "anyway");
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
     QTRY_VERIFY_WITH_TIMEOUT(sink.allClosed() && sink.connectionCount() == 1, 5000);
     const ConnectionInfo c = sink.connections().first();
@@ -367,13 +257,9 @@ void TestRelayTls::clientDistrustIsRecorded()
     const QString python = debianPython();
     if (!QFile::exists(python))
         QSKIP("/usr/bin/python3 missing");
-    auto server = startWssServer(*m_world.serverCa, QStringLiteral("127.0.0.1"));
-    QVERIFY(server);
-    MemorySink sink;
-    RelayConfig cfg = interceptingProxy(m_world);
-    cfg.upstreamCaFile = m_world.serverCaFile();
-    auto relay = startTlsRelay(cfg, &sink);
-    QVERIFY(relay);
+    TlsChain chain;
+    QVERIFY(chain.start(*m_world.serverCa, QStringLiteral("127.0.0.1"), m_world.interceptingProxy()));
+    MemorySink &sink = chain.sink;
     const QString script = QStringLiteral(
         "import socket, ssl, sys\n"
         "s = socket.create_connection(('127.0.0.1', %1), timeout=5)\n"
@@ -385,8 +271,8 @@ void TestRelayTls::clientDistrustIsRecorded()
         "    ctx.wrap_socket(s, server_hostname='127.0.0.1')\n"
         "except ssl.SSLCertVerificationError:\n"
         "    print('refused', flush=True)\n")
-                               .arg(relay->listenPort())
-                               .arg(server->serverPort());
+                               .arg(chain.relayPort())
+                               .arg(chain.serverPort());
     ChildProcess client;
     QVERIFY(client.start(python, {QStringLiteral("-c"), script, m_world.serverCaFile()})); // not the relay's CA
     QCOMPARE(client.waitForExit(10000), 0);
@@ -394,27 +280,23 @@ void TestRelayTls::clientDistrustIsRecorded()
     QTRY_VERIFY_WITH_TIMEOUT(sink.connectionCount() == 1 && sink.allClosed(), 5000);
     const ConnectionInfo c = sink.connections().first();
     QVERIFY2(c.error.startsWith(QLatin1String("TLS handshake with the client failed")), qPrintable(c.error));
-    QCOMPARE(c.url, QStringLiteral("https://127.0.0.1:%1/").arg(server->serverPort()));
+    QCOMPARE(c.url, QStringLiteral("https://127.0.0.1:%1/").arg(chain.serverPort()));
 }
 
 void TestRelayTls::reverseToWss()
 {
-    auto server = startWssServer(*m_world.serverCa, QStringLiteral("127.0.0.1"));
-    QVERIFY(server);
-    MemorySink sink;
-    RelayConfig cfg;
-    cfg.mode = RelayMode::ReverseProxy;
-    cfg.upstream = QUrl(QStringLiteral("wss://127.0.0.1:%1/").arg(server->serverPort()));
+    RelayConfig cfg = m_world.reverseProxy();
     cfg.upstreamCaFile = m_world.serverCaFile();
-    auto relay = startTlsRelay(cfg, &sink);
-    QVERIFY(relay);
+    TlsChain chain;
+    QVERIFY(chain.start(*m_world.serverCa, QStringLiteral("127.0.0.1"), cfg));
+    MemorySink &sink = chain.sink;
     endpoints::ClientOptions o;
-    o.url = QUrl(QStringLiteral("ws://127.0.0.1:%1/rev?a=b").arg(relay->listenPort()));
+    o.url = QUrl(QStringLiteral("ws://127.0.0.1:%1/rev?a=b").arg(chain.relayPort()));
     const QString problem = echoOnce(o, "to a wss upstream");
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
     QTRY_VERIFY_WITH_TIMEOUT(sink.allClosed() && sink.connectionCount() == 1, 5000);
     const ConnectionInfo c = sink.connections().first();
-    QCOMPARE(c.url, QStringLiteral("wss://127.0.0.1:%1/rev?a=b").arg(server->serverPort()));
+    QCOMPARE(c.url, QStringLiteral("wss://127.0.0.1:%1/rev?a=b").arg(chain.serverPort()));
     QVERIFY(c.tls);
     QCOMPARE(c.mode, ConnectionMode::ReverseProxy);
     QCOMPARE(sink.messages(Direction::ServerToClient), QList<QByteArray>{QByteArray("to a wss upstream")});
@@ -422,23 +304,18 @@ void TestRelayTls::reverseToWss()
 
 void TestRelayTls::reverseToUntrustedWss()
 {
-    auto server = startWssServer(*m_world.serverCa, QStringLiteral("127.0.0.1"));
-    QVERIFY(server);
-    MemorySink sink;
-    RelayConfig cfg;
-    cfg.mode = RelayMode::ReverseProxy;
-    cfg.upstream = QUrl(QStringLiteral("wss://127.0.0.1:%1/").arg(server->serverPort()));
-    auto relay = startTlsRelay(cfg, &sink);
-    QVERIFY(relay);
+    TlsChain chain;
+    QVERIFY(chain.start(*m_world.serverCa, QStringLiteral("127.0.0.1"), m_world.reverseProxy()));
+    MemorySink &sink = chain.sink;
     QTcpSocket s;
-    s.connectToHost(QHostAddress(QHostAddress::LocalHost), relay->listenPort());
+    s.connectToHost(QHostAddress(QHostAddress::LocalHost), chain.relayPort());
     QVERIFY(s.waitForConnected(3000));
     s.write(upgradeRequest("127.0.0.1", "/x"));
     QByteArray all;
     QTRY_VERIFY_WITH_TIMEOUT((all += s.readAll(), s.state() == QAbstractSocket::UnconnectedState), 5000);
     all += s.readAll();
     QVERIFY2(all.startsWith("HTTP/1.1 502"), all.constData());
-    QVERIFY2(all.contains(QByteArray("upstream TLS handshake with 127.0.0.1:" + QByteArray::number(server->serverPort()) + " failed")),
+    QVERIFY2(all.contains(QByteArray("upstream TLS handshake with " + chain.authority() + " failed")),
              all.constData());
     QTRY_VERIFY_WITH_TIMEOUT(sink.allClosed() && sink.connectionCount() == 1, 5000);
     QVERIFY(sink.connections().first().error.contains(QLatin1String("upstream TLS handshake")));
@@ -458,21 +335,15 @@ void TestRelayTls::tlsListener()
 {
     QFETCH(QString, listen);
     QFETCH(QString, urlHost);
-    auto server = startWsServer();
-    QVERIFY(server);
-    MemorySink sink;
-    RelayConfig cfg;
-    cfg.mode = RelayMode::ReverseProxy;
+    RelayConfig cfg = m_world.reverseProxy(true);
     cfg.listenAddress = QHostAddress(listen);
-    cfg.upstream = QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(server->serverPort()));
-    cfg.tlsListener = true;
-    cfg.certificateAuthority = m_world.relayCa;
-    auto relay = startTlsRelay(cfg, &sink);
-    if (!relay && listen == QLatin1String("::1"))
+    TlsChain chain;
+    if (!chain.start(*m_world.serverCa, QString(), cfg) && chain.server && listen == QLatin1String("::1"))
         QSKIP("no IPv6 loopback");
-    QVERIFY(relay);
+    QVERIFY(chain.relay);
+    MemorySink &sink = chain.sink;
     endpoints::ClientOptions o;
-    o.url = QUrl(QStringLiteral("wss://%1:%2/listener").arg(urlHost).arg(relay->listenPort()));
+    o.url = QUrl(QStringLiteral("wss://%1:%2/listener").arg(urlHost).arg(chain.relayPort()));
     o.caCertificates = {m_world.relayCa->caCertificate()};
     o.useSystemCaCertificates = false;
     const QString problem = echoOnce(o, "to the TLS listener");
@@ -480,28 +351,20 @@ void TestRelayTls::tlsListener()
     QTRY_VERIFY_WITH_TIMEOUT(sink.allClosed() && sink.connectionCount() == 1, 5000);
     const ConnectionInfo c = sink.connections().first();
     QVERIFY(c.tls);
-    QCOMPARE(c.url, QStringLiteral("ws://127.0.0.1:%1/listener").arg(server->serverPort()));
+    QCOMPARE(c.url, QStringLiteral("ws://127.0.0.1:%1/listener").arg(chain.serverPort()));
     QCOMPARE(sink.messages(Direction::ClientToServer), QList<QByteArray>{QByteArray("to the TLS listener")});
 }
 
 void TestRelayTls::tlsListenerRefusesPlainBytes()
 {
-    auto server = startWsServer();
-    QVERIFY(server);
-    MemorySink sink;
-    RelayConfig cfg;
-    cfg.mode = RelayMode::ReverseProxy;
-    cfg.upstream = QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(server->serverPort()));
-    cfg.tlsListener = true;
-    cfg.certificateAuthority = m_world.relayCa;
-    auto relay = startTlsRelay(cfg, &sink);
-    QVERIFY(relay);
+    TlsChain chain;
+    QVERIFY(chain.start(*m_world.serverCa, QString(), m_world.reverseProxy(true)));
     QTcpSocket s;
-    s.connectToHost(QHostAddress(QHostAddress::LocalHost), relay->listenPort());
+    s.connectToHost(QHostAddress(QHostAddress::LocalHost), chain.relayPort());
     QVERIFY(s.waitForConnected(3000));
     s.write(upgradeRequest("127.0.0.1", "/"));
     QTRY_COMPARE_WITH_TIMEOUT(s.state(), QAbstractSocket::UnconnectedState, 5000);
-    QTRY_COMPARE_WITH_TIMEOUT(relay->activeConnections(), 0, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(chain.relay->activeConnections(), 0, 5000);
 }
 
 void TestRelayTls::pythonThroughProxy()
@@ -509,17 +372,13 @@ void TestRelayTls::pythonThroughProxy()
     const QString python = debianPython();
     if (!QFile::exists(python))
         QSKIP("/usr/bin/python3 missing");
-    auto server = startWssServer(*m_world.serverCa, QStringLiteral("localhost"));
-    QVERIFY(server);
-    MemorySink sink;
-    RelayConfig cfg = interceptingProxy(m_world);
-    cfg.upstreamCaFile = m_world.serverCaFile();
-    auto relay = startTlsRelay(cfg, &sink);
-    QVERIFY(relay);
+    TlsChain chain;
+    QVERIFY(chain.start(*m_world.serverCa, QStringLiteral("localhost"), m_world.interceptingProxy()));
+    MemorySink &sink = chain.sink;
     ChildProcess client;
-    const QString url = QStringLiteral("wss://localhost:%1/py").arg(server->serverPort());
-    QVERIFY(client.start(python, {testDataPath(QStringLiteral("relay/peers/py_wss_client.py")), url,
-                                  QStringLiteral("127.0.0.1:%1").arg(relay->listenPort()),
+    const QString url = QStringLiteral("wss://localhost:%1/py").arg(chain.serverPort());
+    QVERIFY(client.start(python, {testDataPath(QStringLiteral("relay/peers/py_client.py")), url,
+                                  QStringLiteral("127.0.0.1:%1").arg(chain.relayPort()), QStringLiteral("--ca"),
                                   m_world.relayCa->certificateFilePath()}));
     const int code = client.waitForExit(15000);
     QVERIFY2(code == 0, client.allStderr().constData());
@@ -555,16 +414,11 @@ void TestRelayTls::stalledHandshakeTimesOut()
 {
     QFETCH(QByteArray, bytes);
     QFETCH(bool, waits);
-    auto server = startWssServer(*m_world.serverCa, QStringLiteral("127.0.0.1"));
-    QVERIFY(server);
-    MemorySink sink;
-    RelayConfig cfg = interceptingProxy(m_world);
-    auto relay = std::make_unique<relay::Relay>();
+    RelayConfig cfg = m_world.interceptingProxy(false);
     cfg.tlsHandshakeTimeoutMs = 800;
-    relay->setConfig(cfg);
-    relay->setCaptureSink(&sink);
-    QVERIFY(relay->start());
-    auto s = openTunnel(relay->listenPort(), "127.0.0.1:" + QByteArray::number(server->serverPort()));
+    TlsChain chain;
+    QVERIFY(chain.start(*m_world.serverCa, QStringLiteral("127.0.0.1"), cfg));
+    auto s = openTunnel(chain.relayPort(), chain.authority());
     QVERIFY(s);
     s->write(bytes);
     QElapsedTimer t;
@@ -574,37 +428,29 @@ void TestRelayTls::stalledHandshakeTimesOut()
         QVERIFY2(t.elapsed() >= 500, qPrintable(QString::number(t.elapsed())));
     else
         QVERIFY2(t.elapsed() < 500, qPrintable(QString::number(t.elapsed())));
-    QTRY_COMPARE_WITH_TIMEOUT(relay->activeConnections(), 0, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(chain.relay->activeConnections(), 0, 5000);
 }
 
 void TestRelayTls::noDescriptorLeaks()
 {
-    auto server = startWssServer(*m_world.serverCa, QStringLiteral("127.0.0.1"));
-    QVERIFY(server);
-    MemorySink sink;
-    RelayConfig cfg = interceptingProxy(m_world);
-    cfg.upstreamCaFile = m_world.serverCaFile();
-    auto relay = startTlsRelay(cfg, &sink);
-    QVERIFY(relay);
-    const QString url = QStringLiteral("wss://127.0.0.1:%1/fd").arg(server->serverPort());
-    QVERIFY(echoOnce(viaProxy(url, relay->listenPort(), m_world.relayCa->caCertificate()), "warm").isEmpty());
-    QTRY_COMPARE_WITH_TIMEOUT(relay->activeConnections(), 0, 5000);
+    TlsChain chain;
+    QVERIFY(chain.start(*m_world.serverCa, QStringLiteral("127.0.0.1"), m_world.interceptingProxy()));
+    const QString url = QStringLiteral("wss://127.0.0.1:%1/fd").arg(chain.serverPort());
+    QVERIFY(echoOnce(viaProxy(url, chain.relayPort(), m_world.relayCa->caCertificate()), "warm").isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(chain.relay->activeConnections(), 0, 5000);
     const int before = openFdCount();
     for (int i = 0; i < 5; ++i)
-        QVERIFY(echoOnce(viaProxy(url, relay->listenPort(), m_world.relayCa->caCertificate()), "again").isEmpty());
+        QVERIFY(echoOnce(viaProxy(url, chain.relayPort(), m_world.relayCa->caCertificate()), "again").isEmpty());
     // A failing one too (upstream not trusted for this name).
-    auto s = openTunnel(relay->listenPort(), "127.0.0.1:" + QByteArray::number(server->serverPort()));
+    auto s = openTunnel(chain.relayPort(), chain.authority());
     QVERIFY(s);
-    s->setSslConfiguration(trusting(m_world.relayCa->caCertificate()));
-    s->setPeerVerifyName(QStringLiteral("wrong.example.test"));
-    s->startClientEncryption();
-    QVERIFY(s->waitForEncrypted(5000));
+    QVERIFY(encryptTunnel(*s, m_world.relayCa->caCertificate(), QStringLiteral("wrong.example.test")));
     s->write(upgradeRequest("wrong.example.test", "/"));
     QVERIFY(readUntilClosed(*s).startsWith("HTTP/1.1 502"));
     s.reset();
-    QTRY_COMPARE_WITH_TIMEOUT(relay->activeConnections(), 0, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(chain.relay->activeConnections(), 0, 5000);
     QTRY_COMPARE_WITH_TIMEOUT(openFdCount(), before, 5000);
-    QCOMPARE(sink.connectionCount(), 7);
+    QCOMPARE(chain.sink.connectionCount(), 7);
 }
 
 void TestRelayTls::configErrors_data()

@@ -2,11 +2,10 @@
 // trusts the relay's CA uses the relay as its HTTP proxy, loads an https://
 // page from a local TLS server, and the page's wss:// exchange with our wss
 // server appears in the capture in clear.
-#include "relaytestsupport.h"
+#include "chromiumsupport.h"
 #include "testsupport.h"
 #include "tlsrelaysupport.h"
 
-#include <QSslSocket>
 #include <QTcpServer>
 
 using namespace wslens;
@@ -14,7 +13,6 @@ using namespace wslens::test;
 
 namespace {
 
-const char kChromium[] = "/usr/bin/chromium";
 const char kCertutil[] = "/usr/bin/certutil";
 
 QByteArray pageHtml(quint16 wsPort)
@@ -97,7 +95,7 @@ private slots:
 
 void TestRelayTlsChromium::wssPageIsCapturedInClear()
 {
-    if (!QFile::exists(QLatin1String(kChromium)))
+    if (!QFile::exists(chromiumBinary()))
         QSKIP("/usr/bin/chromium is not installed");
     if (!QFile::exists(QLatin1String(kCertutil)))
         QSKIP("certutil (libnss3-tools) is not installed");
@@ -128,26 +126,15 @@ void TestRelayTlsChromium::wssPageIsCapturedInClear()
     QVERIFY(https.listen(QHostAddress::LocalHost, 0));
 
     MemorySink sink;
-    relay::RelayConfig cfg;
-    cfg.mode = relay::RelayMode::ExplicitProxy;
-    cfg.tunnelPolicy = relay::TunnelPolicy::Intercept;
-    cfg.certificateAuthority = world.relayCa;
-    cfg.upstreamCaFile = world.serverCaFile();
-    auto relay = startTlsRelay(cfg, &sink);
+    auto relay = startTlsRelay(world.interceptingProxy(), &sink);
     QVERIFY(relay);
 
     QTemporaryDir profile;
     QVERIFY(profile.isValid());
     ChildProcess chromium;
-    const QStringList args = {
-        QStringLiteral("--headless"), QStringLiteral("--no-sandbox"), QStringLiteral("--disable-gpu"),
-        QStringLiteral("--no-first-run"), QStringLiteral("--disable-background-networking"),
-        QStringLiteral("--disable-component-update"), QStringLiteral("--disable-sync"),
-        QStringLiteral("--disable-quic"), QStringLiteral("--user-data-dir=") + profile.path(),
-        QStringLiteral("--proxy-server=http://127.0.0.1:%1").arg(relay->listenPort()),
-        QStringLiteral("--proxy-bypass-list=<-loopback>"),
-        QStringLiteral("https://127.0.0.1:%1/").arg(https.serverPort())};
-    QVERIFY2(chromium.start(QLatin1String(kChromium), args, {QStringLiteral("HOME=") + home.path()}),
+    const QStringList args = headlessChromiumArgs(profile.path(), relay->listenPort(),
+                                                  QStringLiteral("https://127.0.0.1:%1/").arg(https.serverPort()));
+    QVERIFY2(chromium.start(chromiumBinary(), args, {QStringLiteral("HOME=") + home.path()}),
              qPrintable(chromium.errorString()));
 
     auto exchanged = [&] {

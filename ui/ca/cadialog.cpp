@@ -66,9 +66,11 @@ CaDialog::CaDialog(const QString &directory, QWidget *parent)
     if (!m_ca->loadOrCreate(&error))
         m_status->setText(tr("The CA could not be loaded or created: %1").arg(error));
     else if (!m_ca->warnings().isEmpty())
-        m_status->setText(m_ca->warnings().join(QLatin1Char('\n')));
+        m_status->setText(m_ca->warnings().join(QLatin1Char('\n'))); // each names the path and the chmod
     else if (m_ca->wasCreated())
-        m_status->setText(tr("A new CA was created for this user."));
+        m_status->setText(tr("A new CA was created for this user in %1. Its private key is 0600 in a 0700 folder: "
+                             "never share it. Export the certificate and trust it as described below.")
+                              .arg(m_ca->directory()));
     refresh();
 }
 

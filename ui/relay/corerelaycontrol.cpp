@@ -2,6 +2,7 @@
 #include "relay/relaycontrol.h"
 
 #include "relay/relay.h"
+#include "tls/certificateauthority.h"
 
 #include <QHostAddress>
 #include <QUrl>
@@ -22,6 +23,8 @@ public:
                 setState(State::Stopped);
         });
     }
+
+    ~CoreRelayControl() override { m_relay->stop(); } // no CA callback after this
 
     bool isAvailable() const override { return true; }
 
@@ -51,6 +54,16 @@ public:
             setState(State::Failed, 0, problem);
             return;
         }
+        if (config.needsCertificateAuthority()) {
+            // The relay makes (or loads) the CA on its first TLS tunnel, on a worker thread.
+            auto ca = std::make_shared<tls::CertificateAuthority>(config.caDirectory);
+            ca->setLoadedCallback([this](const tls::CertificateAuthority &loaded) {
+                const QString text = caNoticeText(loaded);
+                if (!text.isEmpty())
+                    QMetaObject::invokeMethod(this, [this, text] { emit caNotice(text); }, Qt::QueuedConnection);
+            });
+            config.certificateAuthority = std::move(ca);
+        }
         setState(State::Starting);
         m_relay->setConfig(config);
         m_relay->setCaptureSink(sink);
@@ -74,6 +87,16 @@ public:
     void setInterceptor(intercept::Interceptor *interceptor) override { m_interceptor = interceptor; }
 
 private:
+    static QString caNoticeText(const tls::CertificateAuthority &ca)
+    {
+        QStringList parts = ca.warnings();
+        if (ca.wasCreated())
+            parts << tr("Created a local CA for wss:// interception in %1 (its private key is 0600 in a 0700 folder). "
+                        "Browsers must trust it: Tools → CA Certificate… → Export, then import it (docs/TLS.md).")
+                         .arg(ca.directory());
+        return parts.join(QLatin1Char(' '));
+    }
+
     relay::Relay *m_relay;
     intercept::Interceptor *m_interceptor = nullptr;
 };

@@ -75,6 +75,9 @@ public:
 
 signals:
     void stateChanged(wslens::ui::RelayControl::State state);
+    // Something about the interception CA the user must know (a new CA was
+    // made, or its key was readable by others), for the status bar.
+    void caNotice(const QString &text);
 
 protected:
     void setState(State state, quint16 port = 0, const QString &error = QString());

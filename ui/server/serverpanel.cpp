@@ -6,6 +6,7 @@
 #include "endpoints/wsserver.h"
 #include "protocol/violation.h"
 #include "server/serverconnectionmodel.h"
+#include "server/serveroptionsdialog.h"
 #include "tls/certificateauthority.h"
 
 #include <QCheckBox>
@@ -24,7 +25,6 @@
 #include <QSettings>
 #include <QTableView>
 #include <QTime>
-#include <QTimer>
 #include <QVBoxLayout>
 
 namespace wslens::ui {
@@ -60,6 +60,7 @@ bool loadScript(const QString &path, endpoints::ServerScript *script, QString *e
 
 ServerPanel::ServerPanel(QWidget *parent)
     : QWidget(parent)
+    , m_server(std::make_unique<endpoints::WsServer>())
     , m_model(new ServerConnectionModel(this))
     , m_listen(new QLineEdit(this))
     , m_behaviour(new QComboBox(this))
@@ -67,19 +68,23 @@ ServerPanel::ServerPanel(QWidget *parent)
     , m_script(new QLineEdit(this))
     , m_browse(new QPushButton(tr("Browse…"), this))
     , m_wss(new QCheckBox(tr("wss (certificate from the local CA)"), this))
+    , m_handshake(HandshakeSettings::load())
+    , m_optionsSummary(new QLabel(this))
+    , m_options(new QPushButton(tr("Options…"), this))
     , m_start(new QPushButton(tr("Start"), this))
     , m_stop(new QPushButton(tr("Stop"), this))
     , m_status(new QLabel(tr("Stopped"), this))
     , m_view(new QTableView(this))
     , m_close(new QPushButton(tr("Close connection"), this))
     , m_log(new QPlainTextEdit(this))
-    , m_stopTimer(new QTimer(this))
 {
     m_listen->setObjectName(QStringLiteral("serverListen"));
     m_behaviour->setObjectName(QStringLiteral("serverBehaviour"));
     m_script->setObjectName(QStringLiteral("serverScript"));
     m_browse->setObjectName(QStringLiteral("serverBrowse"));
     m_wss->setObjectName(QStringLiteral("serverWss"));
+    m_optionsSummary->setObjectName(QStringLiteral("serverOptionsSummary"));
+    m_options->setObjectName(QStringLiteral("serverOptions"));
     m_start->setObjectName(QStringLiteral("serverStart"));
     m_stop->setObjectName(QStringLiteral("serverStop"));
     m_status->setObjectName(QStringLiteral("serverStatus"));
@@ -103,6 +108,10 @@ ServerPanel::ServerPanel(QWidget *parent)
     m_wss->setChecked(settings.value(QStringLiteral("server/wss"), false).toBool());
     m_wss->setToolTip(tr("Serves wss:// with a certificate for the listen address signed by the local CA "
                          "(Tools → Certificate Authority to export and trust it)"));
+    m_options->setToolTip(tr("Subprotocols, permessage-deflate and allowed Origins of the handshake"));
+    m_optionsSummary->setText(m_handshake.summary());
+    m_optionsSummary->setToolTip(m_optionsSummary->text());
+    m_optionsSummary->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_status->setWordWrap(true);
 
@@ -111,7 +120,9 @@ ServerPanel::ServerPanel(QWidget *parent)
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->verticalHeader()->hide();
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
-    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // Fitted to their contents when rows come (ResizeToContents alone does not
+    // refit on inserted rows); the path takes the rest.
+    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     m_view->horizontalHeader()->setSectionResizeMode(ServerConnectionModel::PathColumn, QHeaderView::Stretch);
     m_view->setMinimumHeight(m_view->verticalHeader()->defaultSectionSize() * 3);
     m_log->setMinimumHeight(m_view->fontMetrics().height() * 2);
@@ -131,6 +142,10 @@ ServerPanel::ServerPanel(QWidget *parent)
     form->addRow(tr("Behaviour"), m_behaviour);
     form->addRow(m_scriptRow); // hidden (no gap) unless Script
     form->addRow(m_wss);
+    auto *optionsRow = new QHBoxLayout;
+    optionsRow->addWidget(m_optionsSummary, 1);
+    optionsRow->addWidget(m_options, 0, Qt::AlignTop);
+    form->addRow(tr("Handshake"), optionsRow);
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_start);
     buttons->addWidget(m_stop);
@@ -158,14 +173,15 @@ ServerPanel::ServerPanel(QWidget *parent)
 
     connect(m_start, &QPushButton::clicked, this, &ServerPanel::start);
     connect(m_stop, &QPushButton::clicked, this, &ServerPanel::stopGracefully);
-    m_stopTimer->setSingleShot(true);
-    m_stopTimer->setInterval(kStopGraceMs);
-    connect(m_stopTimer, &QTimer::timeout, this, &ServerPanel::stop);
+    connect(m_options, &QPushButton::clicked, this, &ServerPanel::editOptions);
     connect(m_browse, &QPushButton::clicked, this, &ServerPanel::chooseScript);
     connect(m_close, &QPushButton::clicked, this, &ServerPanel::closeSelected);
     connect(m_behaviour, &QComboBox::currentIndexChanged, this, &ServerPanel::updateUi);
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &ServerPanel::updateUi);
     connect(m_model, &QAbstractItemModel::rowsRemoved, this, &ServerPanel::updateUi);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, &ServerPanel::fitColumns);
+    fitColumns();
+    connectServer();
     updateUi();
 }
 
@@ -197,6 +213,13 @@ bool ServerPanel::start()
     if (!endpoints::parseEndpoint(m_listen->text(), &options.address, &options.port)) {
         showError(tr("The listen address must look like 127.0.0.1:9001 (port 0: any free port)."));
         return false;
+    }
+    {
+        QString error; // checked again: the settings may have been edited by hand
+        if (!m_handshake.apply(&options, &error)) {
+            showError(error);
+            return false;
+        }
     }
     switch (Behaviour(m_behaviour->currentData().toInt())) {
     case Behaviour::Echo: options.behaviour = [] { return endpoints::makeEchoBehaviour(); }; break;
@@ -231,19 +254,38 @@ bool ServerPanel::start()
     // May switch the window to a new live capture; nothing runs yet.
     options.capture = m_captureProvider ? m_captureProvider() : nullptr;
 
-    auto server = std::make_unique<endpoints::WsServer>();
-    connect(server.get(), &endpoints::WsServer::connectionOpened, this,
-            [this](quint64 id, const ConnectionInfo &info) {
-                m_model->add(id, info);
-                appendLog(tr("#%1 opened from %2: %3").arg(id).arg(info.clientEndpoint, info.url));
-            });
-    connect(server.get(), &endpoints::WsServer::messageReceived, this,
+    QString error;
+    if (!m_server->listen(options, &error)) {
+        showError(tr("Cannot listen on %1: %2. Choose another address or port (port 0 picks a free one).")
+                      .arg(m_listen->text().trimmed(), error));
+        return false;
+    }
+    saveSettings();
+    showStatus(tr("listening on %1").arg(url()));
+    appendLog(tr("Listening on %1 (%2)").arg(url(), m_handshake.summary()));
+    updateUi();
+    Q_EMIT listeningChanged(true);
+    return true;
+}
+
+// One server for the panel's life: its signals are connected once.
+void ServerPanel::connectServer()
+{
+    endpoints::WsServer *server = m_server.get();
+    connect(server, &endpoints::WsServer::connectionOpened, this, [this](quint64 id, const ConnectionInfo &info) {
+        m_model->add(id, info);
+        QString line = tr("#%1 opened from %2: %3").arg(id).arg(info.clientEndpoint, info.url);
+        if (!info.subprotocol.isEmpty())
+            line += tr(", subprotocol %1").arg(QString::fromLatin1(info.subprotocol));
+        if (!info.extensions.isEmpty())
+            line += tr(", %1").arg(QString::fromLatin1(info.extensions));
+        appendLog(line);
+    });
+    connect(server, &endpoints::WsServer::messageReceived, this,
             [this](quint64 id, quint8, const QByteArray &) { m_model->countMessage(id); });
-    connect(server.get(), &endpoints::WsServer::connectionClosed, this,
+    connect(server, &endpoints::WsServer::connectionClosed, this,
             [this](quint64 id, int peerCode, int localCode, const QString &error) {
                 m_model->remove(id);
-                if (isStopping() && m_model->rowCount() == 0) // not inside the server's own signal
-                    QMetaObject::invokeMethod(this, &ServerPanel::stop, Qt::QueuedConnection);
                 QString line = tr("#%1 closed").arg(id);
                 if (peerCode >= 0)
                     line += tr(", client sent %1").arg(peerCode);
@@ -253,66 +295,46 @@ bool ServerPanel::start()
                     line += QStringLiteral(": ") + error;
                 appendLog(line);
             });
-    connect(server.get(), &endpoints::WsServer::violationDetected, this,
+    connect(server, &endpoints::WsServer::violationDetected, this,
             [this](quint64 id, Violation violation, quint16 closeCode) {
                 appendLog(tr("#%1 protocol violation (closing with %2): %3")
                               .arg(id)
                               .arg(closeCode)
                               .arg(QString::fromUtf8(violationInfo(violation).rule)));
             });
-    connect(server.get(), &endpoints::WsServer::handshakeRejected, this,
-            [this](const QString &peer, const QString &reason) {
-                appendLog(tr("Handshake from %1 rejected: %2").arg(peer, reason));
-            });
-    QString error;
-    if (!server->listen(options, &error)) {
-        showError(tr("Cannot listen on %1: %2").arg(m_listen->text().trimmed(), error));
-        return false;
-    }
-    m_server = std::move(server);
-    saveSettings();
-    showStatus(tr("listening on %1").arg(url()));
-    appendLog(tr("Listening on %1").arg(url()));
-    updateUi();
-    Q_EMIT listeningChanged(true);
-    return true;
+    connect(server, &endpoints::WsServer::handshakeRejected, this, [this](const QString &peer, const QString &reason) {
+        appendLog(tr("Handshake from %1 refused: %2").arg(peer, reason));
+    });
+    connect(server, &endpoints::WsServer::stopped, this, &ServerPanel::onStopped);
 }
 
 void ServerPanel::stopGracefully()
 {
-    if (!isListening() || isStopping())
+    if (!isListening())
         return;
-    if (m_model->rowCount() == 0) {
-        stop();
-        return;
-    }
-    for (const ServerConnectionModel::Row &row : m_model->rows())
-        m_server->closeConnection(row.id, 1001, QByteArrayLiteral("server stopping"));
-    m_stopTimer->start();
-    showStatus(tr("Stopping: closing %n connection(s)…", nullptr, m_model->rowCount()));
+    const int open = m_model->rowCount();
+    m_server->stopAsync();
+    showStatus(tr("Stopping: closing %n connection(s)…", nullptr, open));
     updateUi();
 }
 
 bool ServerPanel::isStopping() const
 {
-    return m_stopTimer->isActive();
+    return m_server->isStopping();
 }
 
 void ServerPanel::stop()
 {
-    m_stopTimer->stop();
-    if (!m_server)
-        return;
-    const bool was = m_server->isListening();
-    m_server->stop();
-    m_server.reset();
+    m_server->stop(); // stopped() -> onStopped() when it was running
+}
+
+void ServerPanel::onStopped()
+{
     m_model->clear();
     showStatus(tr("Stopped"));
-    if (was)
-        appendLog(tr("Stopped"));
+    appendLog(tr("Stopped"));
     updateUi();
-    if (was)
-        Q_EMIT listeningChanged(false);
+    Q_EMIT listeningChanged(false);
 }
 
 bool ServerPanel::send(quint64 connection, const endpoints::ComposedMessage &message, QString *error)
@@ -343,6 +365,30 @@ void ServerPanel::closeSelected()
     const QModelIndexList rows = m_view->selectionModel()->selectedRows();
     if (!rows.isEmpty())
         closeConnection(rows.first().data(ServerConnectionModel::IdRole).toULongLong());
+}
+
+void ServerPanel::fitColumns()
+{
+    for (int column : {ServerConnectionModel::IdColumn, ServerConnectionModel::PeerColumn,
+                       ServerConnectionModel::OpenedColumn, ServerConnectionModel::MessagesColumn})
+        m_view->resizeColumnToContents(column);
+}
+
+void ServerPanel::editOptions()
+{
+    if (isListening() || isStopping())
+        return;
+    auto *dialog = new ServerOptionsDialog(m_handshake, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog]() {
+        m_handshake = dialog->settings();
+        m_handshake.save();
+        m_optionsSummary->setText(m_handshake.summary());
+        m_optionsSummary->setToolTip(m_optionsSummary->text());
+        if (m_status->property("error").toBool())
+            showStatus(tr("Stopped"));
+    });
+    dialog->open();
 }
 
 void ServerPanel::chooseScript()
@@ -382,13 +428,16 @@ void ServerPanel::appendLog(const QString &line)
 
 void ServerPanel::updateUi()
 {
-    const bool on = isListening();
+    const bool on = isListening() || isStopping();
     const bool script = Behaviour(m_behaviour->currentData().toInt()) == Behaviour::Script;
     m_listen->setEnabled(!on);
     m_behaviour->setEnabled(!on);
     m_scriptRow->setEnabled(!on);
     m_scriptRow->setVisible(script);
     m_wss->setEnabled(!on);
+    m_options->setEnabled(!on);
+    m_options->setToolTip(on ? tr("Stop the server to change its subprotocols, permessage-deflate and allowed Origins")
+                             : tr("Subprotocols, permessage-deflate and allowed Origins of the handshake"));
     // Enable before disabling, and hand the focus over: a disabled focused
     // button would pass it on to the next widget and scroll the dock there.
     const bool buttonFocus = m_start->hasFocus() || m_stop->hasFocus();
@@ -398,7 +447,7 @@ void ServerPanel::updateUi()
     if (buttonFocus && enabled->isEnabled())
         enabled->setFocus();
     disabled->setEnabled(false);
-    m_close->setEnabled(on && m_view->selectionModel()->hasSelection());
+    m_close->setEnabled(isListening() && m_view->selectionModel()->hasSelection());
 }
 
 void ServerPanel::saveSettings() const
@@ -408,6 +457,7 @@ void ServerPanel::saveSettings() const
     settings.setValue(QStringLiteral("server/behaviour"), m_behaviour->currentData().toInt());
     settings.setValue(QStringLiteral("server/script"), m_script->text().trimmed());
     settings.setValue(QStringLiteral("server/wss"), m_wss->isChecked());
+    m_handshake.save();
 }
 
 } // namespace wslens::ui

@@ -3,10 +3,14 @@
 // The Server dock: runs our built-in test server (core's WsServer) from the
 // desktop app. Listen address (port 0: the system picks one), behaviour
 // (Echo / Broadcast / Silent / a script file, see docs/SCRIPTS.md), wss with
-// a certificate from the local CA (like `wslens serve --wss`), Start / Stop,
-// "listening on ws://HOST:PORT/", the open connections and Close connection.
+// a certificate from the local CA (like `wslens serve --wss`), Options…
+// (subprotocols, permessage-deflate, allowed Origins, like `wslens serve`),
+// Start / Stop, "listening on ws://HOST:PORT/", the open connections and
+// Close connection. Settings are kept in QSettings (server/...).
 // Its frames are captured into the sink the capture provider hands out when
 // it starts; whoever replaces that capture must stop() the server first.
+
+#include "server/handshakesettings.h"
 
 #include <QWidget>
 
@@ -20,7 +24,6 @@ class QLineEdit;
 class QPlainTextEdit;
 class QPushButton;
 class QTableView;
-class QTimer;
 
 namespace wslens {
 class CaptureSink;
@@ -50,14 +53,15 @@ public:
     void setCaDirectory(const QString &directory) { m_caDirectory = directory; }
 
     // Starts with the panel's settings; false with the reason shown in the
-    // status line (bad address, bad script, port in use, no certificate).
+    // status line (bad address, bad script, bad option, port in use, no certificate).
     bool start();
-    // Closes every connection and the listening socket now.
+    // Stops and returns when stopped: every client gets a close (1001) and
+    // about a round trip to answer it (1 s at most, see WsServer::stop()).
+    // For the window, before the capture the server writes into goes.
     void stop();
-    // The Stop button: sends each client a close (1001), then stops when they
-    // all closed or after kStopGraceMs.
+    // The Stop button: the same without waiting ("Stopping…" until the
+    // server reports it is done).
     void stopGracefully();
-    static constexpr int kStopGraceMs = 1000;
     bool isStopping() const;
     bool isListening() const;
     quint16 port() const;
@@ -72,11 +76,17 @@ public:
     ServerConnectionModel *connections() const { return m_model; }
     QLabel *statusLabel() const { return m_status; }
     QPlainTextEdit *log() const { return m_log; }
+    const HandshakeSettings &handshakeSettings() const { return m_handshake; }
+    // Options…: a window-modal dialog (open(), not exec()); applied and saved on OK.
+    void editOptions();
 
 Q_SIGNALS:
     void listeningChanged(bool listening);
 
 private:
+    void connectServer();
+    void fitColumns();
+    void onStopped();
     void chooseScript();
     void closeSelected();
     void showError(const QString &message);
@@ -95,13 +105,15 @@ private:
     QLineEdit *m_script;
     QPushButton *m_browse;
     QCheckBox *m_wss;
+    HandshakeSettings m_handshake;
+    QLabel *m_optionsSummary;
+    QPushButton *m_options;
     QPushButton *m_start;
     QPushButton *m_stop;
     QLabel *m_status;
     QTableView *m_view;
     QPushButton *m_close;
     QPlainTextEdit *m_log;
-    QTimer *m_stopTimer;
 };
 
 } // namespace wslens::ui

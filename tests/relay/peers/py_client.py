@@ -1,15 +1,17 @@
-"""WebSocket client (python3-websockets). Usage: py_client.py URL [PROXY_HOST:PORT]
+"""WebSocket client (python3-websockets).
+Usage: py_client.py URL [PROXY_HOST:PORT] [--ca CA_FILE]
 With a proxy it opens a CONNECT tunnel itself (websockets 10 has no proxy
-support) and runs the WebSocket over that socket. Sends three messages, checks
-the echoes, closes with 1000. Prints 'ok' and exits 0 on success."""
+support) and runs the WebSocket over that socket. A wss:// URL is opened with
+TLS trusting only CA_FILE (the relay's CA: through an intercepting proxy it
+only works if the relay intercepts). Sends three messages, checks the echoes,
+closes with 1000. Prints 'ok' and exits 0 on success."""
+import argparse
 import asyncio
 import socket
-import sys
+import ssl
 from urllib.parse import urlparse
 
 import websockets
-
-MESSAGES = ["hello from python", "compressible " * 200, b"\x00\x01binary\xff"]
 
 
 def connect_tunnel(proxy, host, port):
@@ -28,15 +30,19 @@ def connect_tunnel(proxy, host, port):
     return s
 
 
-async def main():
-    url = sys.argv[1]
+async def main(args):
+    u = urlparse(args.url)
+    tls = u.scheme == "wss"
+    messages = ["hello from python" + (" over tls" if tls else ""), "compressible " * 200, b"\x00\x01binary\xff"]
     kwargs = {}
-    if len(sys.argv) > 2:
-        u = urlparse(url)
-        kwargs["sock"] = connect_tunnel(sys.argv[2], u.hostname, u.port or 80)
-    async with websockets.connect(url, open_timeout=5, **kwargs) as ws:
+    if args.proxy:
+        kwargs["sock"] = connect_tunnel(args.proxy, u.hostname, u.port or (443 if tls else 80))
+    if tls:
+        kwargs["ssl"] = ssl.create_default_context(cafile=args.ca)
+        kwargs["server_hostname"] = u.hostname
+    async with websockets.connect(args.url, open_timeout=5, **kwargs) as ws:
         print("extensions:", ws.response_headers.get("Sec-WebSocket-Extensions"), flush=True)
-        for m in MESSAGES:
+        for m in messages:
             await ws.send(m)
             echo = await asyncio.wait_for(ws.recv(), 5)
             if echo != m:
@@ -45,4 +51,8 @@ async def main():
     print("ok", flush=True)
 
 
-asyncio.run(asyncio.wait_for(main(), 15))
+parser = argparse.ArgumentParser()
+parser.add_argument("url")
+parser.add_argument("proxy", nargs="?")
+parser.add_argument("--ca", help="the only CA trusted for wss:// (PEM)")
+asyncio.run(asyncio.wait_for(main(parser.parse_args()), 15))
