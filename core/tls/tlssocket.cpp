@@ -539,6 +539,12 @@ bool TlsSocket::startTls(const std::shared_ptr<TlsContext> &context)
     m_bio->fd = m_fd;
     // Bytes read before TLS started are the start of the TLS stream.
     m_bio->prefix = m_readBuffer.readAll();
+    // Bytes queued before TLS started go out as they are, ahead of the first record.
+    for (qsizetype i = 0; i < qsizetype(m_writeQueue.size()); ++i)
+        m_bio->out.append(i == 0 ? m_writeQueue.front().mid(m_writePos) : m_writeQueue[size_t(i)]);
+    m_writeQueue.clear();
+    m_writePos = 0;
+    m_writeSize = 0;
     m_readPaused = false;
     BIO *bio = detail::newFdBio(m_bio.get());
     if (!bio)

@@ -79,7 +79,8 @@ public:
     // ---- TLS ----
     // Both start calls turn TCP_NODELAY on (records are sent in batches anyway).
     // Starts a server handshake presenting `identity` (leaf, key, chain).
-    // Bytes already received and not read are the start of the handshake.
+    // Bytes already received and not read are the start of the handshake;
+    // bytes written before and not yet sent go out unencrypted first.
     // False (with errorOccurred(SslInternalError) and the socket aborted) if
     // the identity cannot be used.
     bool startServerEncryption(const std::shared_ptr<TlsContext> &context, const LeafCertificate &identity);

@@ -8,14 +8,15 @@ server CHAIN_PEM KEY_PEM [ALPN,...]
 client PORT CA_PEM NAME NBYTES
     connects with SNI/verification NAME and ALPN http/1.1, prints
     "handshake alpn=PROTO version=V", sends NBYTES random bytes while reading
-    the echo, half-closes, prints "ok N" if the echo is byte-exact ("mismatch" otherwise).
+    the echo, prints "ok N" if the echo is byte-exact ("mismatch N" otherwise).
 """
 import hashlib
 import os
+import select
 import socket
 import ssl
 import sys
-import threading
+import time
 
 
 def server(chain, key, alpn):
@@ -61,18 +62,27 @@ def client(port, ca, name, nbytes):
     print("handshake alpn=%s version=%s" % (conn.selected_alpn_protocol(), conn.version()), flush=True)
     payload = os.urandom(nbytes)
     received = bytearray()
-
-    def reader():
-        while len(received) < nbytes:
-            data = conn.recv(65536)
+    sent = 0
+    # One thread, non-blocking: an SSL object must not be used from two threads at once.
+    conn.setblocking(False)
+    deadline = time.monotonic() + 20
+    while len(received) < nbytes and time.monotonic() < deadline:
+        readable, writable, _ = select.select([conn], [conn] if sent < nbytes else [], [], 1)
+        if writable:
+            try:
+                sent += conn.send(payload[sent:sent + 65536])
+            except (ssl.SSLWantReadError, ssl.SSLWantWriteError):
+                pass
+        while readable or conn.pending():
+            readable = []
+            try:
+                data = conn.recv(65536)
+            except (ssl.SSLWantReadError, ssl.SSLWantWriteError):
+                break
             if not data:
+                deadline = 0
                 break
             received.extend(data)
-
-    t = threading.Thread(target=reader)
-    t.start()
-    conn.sendall(payload)
-    t.join(20)
     same = hashlib.sha256(bytes(received)).digest() == hashlib.sha256(payload).digest()
     print(("ok %d" if same else "mismatch %d") % len(received), flush=True)
     conn.close()
