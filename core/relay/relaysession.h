@@ -95,6 +95,7 @@ private:
     void retireWriter(bool clientSide);       // TLS starts on the side: Qt writes from now on
     void dropWriter(bool clientSide);         // the side's socket is thrown away
     void halfCloseToward(bool toClient);      // FIN once what is queued is written
+    void flushToward(bool toClient);          // plain side without a TcpWriter: send what Qt queued now
     void shutdownWrite(bool clientSide);      // TLS sides: the FIN itself
     void onWriterClosed(bool toClient);
     void onBytesWritten(bool towardClient);

@@ -52,6 +52,18 @@ void RelaySession::writeTo(bool toClient, const char *data, qsizetype size)
         s->write(data, size);
 }
 
+void RelaySession::flushToward(bool toClient)
+{
+    // A TcpWriter sends at once. Qt queues writes until its write notifier
+    // fires on the next event-loop pass: on a plain socket, send now (one poll
+    // round less per hop). TLS sockets keep Qt's pacing.
+    if (m_writer[toClient ? 1 : 0])
+        return;
+    QSslSocket *s = toClient ? m_client : m_upstream;
+    if (s && s->state() == QAbstractSocket::ConnectedState && s->mode() == QSslSocket::UnencryptedMode)
+        s->flush();
+}
+
 void RelaySession::attachWriter(bool clientSide)
 {
     QSslSocket *s = clientSide ? m_client : m_upstream;

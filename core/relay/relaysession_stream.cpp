@@ -18,6 +18,13 @@ using namespace sessionutil;
 void RelaySession::startWebSocket(const HttpHead &response)
 {
     const RelayConfig &cfg = m_ctx->config;
+    // A WebSocket holds two descriptors, not four: the sides write through
+    // their QSslSocket from here on (what a TcpWriter still queues goes first),
+    // so 10,000 relayed WebSockets fit the descriptor limit. A FIN is still
+    // passed on (halfCloseToward); a close reply to a client that has already
+    // half-closed is recorded, not delivered.
+    retireWriter(true);
+    retireWriter(false);
     m_info.responseStatus = response.statusCode;
     m_info.responseReason = response.reason;
     m_info.responseHeaders = response.headers;
@@ -106,6 +113,7 @@ void RelaySession::pump(bool fromClient)
             return;
     }
     m_paused[idx] = false;
+    flushToward(!fromClient);
 }
 
 // The connection is closing: late frames (a close reply) are still recorded;
