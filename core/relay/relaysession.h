@@ -51,6 +51,7 @@ struct SessionContext
 // starts. An intercepted CONNECT tunnel (or a TLS listener) peeks the client's
 // ClientHello for SNI, ends TLS here with a leaf from the CA and speaks TLS to
 // the server; the HTTP inside is then handled exactly like plain HTTP.
+// The code is split by job over relaysession*.cpp (docs/ARCHITECTURE.md).
 class RelaySession : public QObject
 {
     Q_OBJECT
@@ -71,54 +72,21 @@ private:
     enum class ClientState { Head, Body, Idle, Sniff, ClientHello, TlsHandshake, Raw, WebSocket, Closing };
     enum class UpstreamState { None, Connecting, Head, HeldHead, Body, Raw, WebSocket, Closing }; // HeldHead: the 101 waits at a breakpoint
 
-    void onClientReadyRead();
-    void onUpstreamReadyRead();
+    // relaysession.cpp: the record and closing
     void onClientDisconnected();
     void onUpstreamDisconnected();
-    void onUpstreamConnected();
-    void onUpstreamError();
-    void onBytesWritten(bool towardClient);
-
-    void processClientBuffer();
-    bool handleRequestHead(HttpHead head);
-    void dispatchRequest(const QByteArray &host, quint16 port);
-    void sendRequestUpstream();
-    // Handshake breakpoints (docs/INTERCEPT.md): the Interceptor calls these when the user decides.
-    void releaseHeldRequest(int outcome, const QByteArray &head);
-    void releaseHeldResponse(int outcome, const QByteArray &head);
-    void cancelHeldHandshake();
-    void processUpstreamBuffer();
-    void handleResponseHead(const HttpHead &head, qsizetype headLength);
-    void responseComplete();
-    void startWebSocket(const HttpHead &response);
-    void startRawTunnel();
-    // TLS
-    bool shouldIntercept() const;
-    void sniffClientHello();
-    void startClientTls(const QByteArray &serverName);
-    void onClientEncrypted();
-    void startUpstreamTls();
-    void setUpUpstreamSocket();
-    QString upstreamFailureMessage() const;
-    void pump(bool fromClient);
-    void forwardChunk(bool fromClient, const QByteArray &chunk);
-    void startIntercept(bool deflate);
-    void writeIntercepted(bool fromClient, intercept::OutputItem &&item);
-    void strictClose(bool offenderIsClient, Violation v);
-
-    void connectUpstream(const QByteArray &host, quint16 port);
-    void failRequest(int status, const QByteArray &reason, const QString &message);
     void openRecord();
     void finishRecord(const QString &error);
     void closeClientGracefully();
     void closeUpstreamGracefully();
     void closeSide(bool clientSide);
-    void shutdownWrite(bool clientSide);
     void maybeFinish();
+
+    // relaysession_io.cpp: the only code that writes to the sockets. A plain
+    // side writes through its TcpWriter (which outlives the peer's FIN), a TLS
+    // side through its QSslSocket.
     QSslSocket *source(bool fromClient) const;
     QSslSocket *destination(bool fromClient) const;
-    // Writing goes through these: a plain side writes through its TcpWriter
-    // (which outlives the peer's FIN), a TLS side through its QSslSocket.
     void writeTo(bool toClient, const QByteArray &bytes);
     void writeTo(bool toClient, const char *data, qsizetype size);
     bool canWrite(bool toClient) const;
@@ -127,8 +95,50 @@ private:
     void retireWriter(bool clientSide);       // TLS starts on the side: Qt writes from now on
     void dropWriter(bool clientSide);         // the side's socket is thrown away
     void halfCloseToward(bool toClient);      // FIN once what is queued is written
+    void flushToward(bool toClient);          // plain side without a TcpWriter: send what Qt queued now
+    void shutdownWrite(bool clientSide);      // TLS sides: the FIN itself
     void onWriterClosed(bool toClient);
+    void onBytesWritten(bool towardClient);
     bool pumping(bool fromClient) const;      // the direction forwards raw or WebSocket bytes
+
+    // relaysession_http.cpp: the HTTP proxy state machine
+    void onClientReadyRead();
+    void onUpstreamReadyRead();
+    void onUpstreamConnected();
+    void onUpstreamError();
+    void processClientBuffer();
+    bool handleRequestHead(HttpHead head);
+    void dispatchRequest(const QByteArray &host, quint16 port);
+    void connectUpstream(const QByteArray &host, quint16 port);
+    void sendRequestUpstream();
+    // Handshake breakpoints (docs/INTERCEPT.md): the Interceptor calls these when the user decides.
+    void releaseHeldRequest(int outcome, const QByteArray &head);
+    void releaseHeldResponse(int outcome, const QByteArray &head);
+    void cancelHeldHandshake();
+    void processUpstreamBuffer();
+    void handleResponseHead(const HttpHead &head, qsizetype headLength);
+    void forwardBody(bool fromClient);
+    void responseComplete();
+    void failRequest(int status, const QByteArray &reason, const QString &message);
+
+    // relaysession_tls.cpp: TLS set-up
+    bool shouldIntercept() const;
+    void sniffClientHello();
+    void startClientTls(const QByteArray &serverName);
+    void onClientEncrypted();
+    void startUpstreamTls();
+    void setUpUpstreamSocket();
+    QString upstreamFailureMessage() const;
+
+    // relaysession_stream.cpp: WebSocket and raw pumps
+    void startWebSocket(const HttpHead &response);
+    void startRawTunnel();
+    void pump(bool fromClient);
+    void drainClosing(bool fromClient);
+    void forwardChunk(bool fromClient, const QByteArray &chunk);
+    void startIntercept(bool deflate);
+    void writeIntercepted(bool fromClient, intercept::OutputItem &&item);
+    void strictClose(bool offenderIsClient, Violation v);
 
     std::shared_ptr<const SessionContext> m_ctx;
     QSslSocket *m_client = nullptr;   // child; plain until startServerEncryption

@@ -16,6 +16,12 @@ list(APPEND WSLENS_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/streamcapture.cpp
   ${CMAKE_CURRENT_LIST_DIR}/relaysession.h
   ${CMAKE_CURRENT_LIST_DIR}/relaysession.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/relaysession_io.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/relaysession_http.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/relaysession_tls.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/relaysession_stream.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/sessionutil.h
+  ${CMAKE_CURRENT_LIST_DIR}/sessionutil.cpp
   ${CMAKE_CURRENT_LIST_DIR}/relayworker.h
   ${CMAKE_CURRENT_LIST_DIR}/relayworker.cpp
   ${CMAKE_CURRENT_LIST_DIR}/relaylistener.h

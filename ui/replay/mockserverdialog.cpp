@@ -114,7 +114,9 @@ MockServerDialog::~MockServerDialog()
 {
     if (m_loader)
         m_loader->wait(); // it reads the store
-    m_server.reset(); // joins the server thread before the callbacks' target goes
+    // Stops (finishing a stop under way: about a round trip, the grace period
+    // at most) and joins the server thread before the callbacks' target goes.
+    m_server.reset();
 }
 
 QList<quint64> MockServerDialog::checkedConnections() const
@@ -137,8 +139,9 @@ void MockServerDialog::detachSession()
     if (m_loader)
         m_loader->wait();
     m_store = nullptr;
-    if (m_server && m_capturing) {
-        stop(); // its sink is going away
+    if (isRunning() && m_capturing) {
+        // Its sink is going away: the stop (even one under way) must end now.
+        m_server->stop();
         appendLog(tr("The capture was replaced; the mock server stopped."));
     }
     m_status->setText(tr("The session was closed; open the mock server again from the new one."));
@@ -150,6 +153,16 @@ bool MockServerDialog::isListening() const
     return m_server && m_server->isListening();
 }
 
+bool MockServerDialog::isStopping() const
+{
+    return m_server && m_server->isStopping();
+}
+
+bool MockServerDialog::isRunning() const
+{
+    return isListening() || isStopping();
+}
+
 quint16 MockServerDialog::port() const
 {
     return isListening() ? m_server->serverPort() : 0;
@@ -157,7 +170,7 @@ quint16 MockServerDialog::port() const
 
 bool MockServerDialog::start()
 {
-    if (isListening() || m_loading)
+    if (isRunning() || m_loading)
         return false;
     if (!m_store) {
         m_status->setText(tr("The session was closed."));
@@ -236,6 +249,7 @@ void MockServerDialog::listenWith(const QList<replay::RecordedConnection> &recor
         updateUi();
         return;
     }
+    connect(server.get(), &endpoints::WsServer::stopped, this, &MockServerDialog::onStopped);
     m_server = std::move(server);
     m_capturing = options.capture != nullptr;
     QSettings().setValue(QStringLiteral("mock/listen"), m_listen->text().trimmed());
@@ -249,9 +263,18 @@ void MockServerDialog::listenWith(const QList<replay::RecordedConnection> &recor
 
 void MockServerDialog::stop()
 {
-    if (!m_server)
+    if (!isListening())
         return;
-    m_server.reset();
+    // Every client gets a close (1001); the server is gone once they answered
+    // (a round trip) or the grace period ended: onStopped().
+    m_server->stopAsync();
+    updateUi();
+}
+
+void MockServerDialog::onStopped()
+{
+    // The server object stays (idle, its thread joined) until the next start.
+    m_capturing = false;
     appendLog(tr("Stopped"));
     updateUi();
     emit listeningChanged(false);
@@ -259,19 +282,25 @@ void MockServerDialog::stop()
 
 void MockServerDialog::updateUi()
 {
-    const bool on = isListening();
+    const bool on = isRunning();
     m_start->setEnabled(!on && !m_loading && m_store && m_connection->count() > 0);
     m_matchPath->setEnabled(!on);
     m_captureBox->setEnabled(!on);
-    m_stop->setEnabled(on);
+    m_stop->setEnabled(isListening());
     m_connection->setEnabled(!on);
     m_listen->setEnabled(!on);
     m_timing->setEnabled(!on);
     m_speed->setEnabled(!on);
-    if (on)
+    if (isListening()) {
         m_status->setText(tr("listening on %1").arg(endpoints::endpointOf(m_server->serverAddress(), m_server->serverPort())));
-    else if (m_status->text().startsWith(QLatin1String("listening")))
+        m_statusShowsServer = true;
+    } else if (isStopping()) {
+        m_status->setText(tr("Stopping… (closing the connections)"));
+        m_statusShowsServer = true;
+    } else if (m_statusShowsServer) {
         m_status->setText(tr("Not running"));
+        m_statusShowsServer = false;
+    }
 }
 
 void MockServerDialog::appendLog(const QString &line)

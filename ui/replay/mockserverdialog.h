@@ -6,7 +6,7 @@
 // check the connections, the listen address, the timing, whether unknown
 // paths are refused; Start; the dialog shows "listening on HOST:PORT", which
 // recording answers each client and every unexpected client message; Stop
-// (or closing the dialog) ends it.
+// (or closing the dialog) ends it: every client gets a close (1001).
 
 #include <QDialog>
 #include <QList>
@@ -54,6 +54,8 @@ public:
     // thread, then listens (listeningChanged(true), or the reason shown).
     // False (with the reason shown) when the settings are wrong.
     bool start();
+    // Stops without blocking: "Stopping…" while every client gets a close
+    // (1001) and answers (or the grace period ends), then listeningChanged(false).
     void stop();
     // Where the server's connections are captured (asked when it starts; the
     // "capture" box decides). Without a provider nothing is captured.
@@ -63,6 +65,7 @@ public:
     // any other keeps answering from its copy of the recordings.
     void detachSession();
     bool isListening() const;
+    bool isStopping() const; // between stop() and listeningChanged(false)
     quint16 port() const;
     QLabel *statusLabel() const { return m_status; }
     QPlainTextEdit *log() const { return m_log; }
@@ -74,6 +77,8 @@ private:
     void listenWith(const QList<replay::RecordedConnection> &recordings, const QString &loadError,
                     const QHostAddress &address, quint16 port);
     QList<quint64> checkedConnections() const;
+    void onStopped();
+    bool isRunning() const; // listening or stopping
     void appendLog(const QString &line);
     void updateUi();
 
@@ -86,6 +91,7 @@ private:
     QCheckBox *m_captureBox;
     std::function<CaptureSink *()> m_captureProvider;
     bool m_capturing = false;
+    bool m_statusShowsServer = false; // the status says listening / stopping (not an error to keep)
     QLineEdit *m_listen;
     QComboBox *m_timing;
     QDoubleSpinBox *m_speed;
