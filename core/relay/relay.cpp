@@ -3,11 +3,10 @@
 #include "relay/relaylistener.h"
 #include "relay/relayworker.h"
 #include "tls/certificateauthority.h"
+#include "tls/tlscontext.h"
 
 #include <QFileInfo>
 #include <QSslCertificate>
-#include <QSslConfiguration>
-#include <QSslSocket>
 #include <QThread>
 
 #include <atomic>
@@ -75,7 +74,7 @@ QString Relay::checkConfig(const RelayConfig &config)
             return QStringLiteral("upstream CA file '%1' holds no PEM or DER certificate").arg(config.upstreamCaFile);
     }
     if ((config.needsCertificateAuthority() || !config.upstreamCaFile.isEmpty() || config.insecureUpstream)
-        && !QSslSocket::supportsSsl())
+        && !tls::TlsContext::backendAvailable())
         return QStringLiteral("TLS is not available (Qt has no working TLS backend)");
     if (config.workerThreads < 1 || config.workerThreads > 64)
         return QStringLiteral("worker thread count must be between 1 and 64");
@@ -226,18 +225,30 @@ bool Relay::setUpTls(SessionContext &context)
             emit warning(QStringLiteral("CA: ") + w);
         context.ca = std::move(ca);
     }
-    QSslConfiguration upstream = QSslConfiguration::defaultConfiguration();
-    upstream.setPeerVerifyMode(QSslSocket::VerifyPeer);
-    upstream.setAllowedNextProtocols({QByteArrayLiteral("http/1.1")});
+    // OpenSSL contexts shared by every session (TlsSocket, docs/TLS.md): the
+    // client side of interception / a TLS listener, and connections to servers.
+    QString error;
+    if (cfg.needsCertificateAuthority()) {
+        context.clientSideTls = tls::TlsContext::makeServer({}, &error); // ALPN http/1.1 only
+        if (!context.clientSideTls) {
+            m_error = QStringLiteral("TLS: ") + error;
+            return false;
+        }
+    }
+    tls::TlsContext::ClientOptions upstream;
+    upstream.verifyPeer = !cfg.insecureUpstream; // errors are still collected, and the record says so
     if (!cfg.upstreamCaFile.isEmpty()) {
-        const QList<QSslCertificate> extra = readCertificates(cfg.upstreamCaFile);
-        if (extra.isEmpty()) {
+        upstream.extraCaCertificates = readCertificates(cfg.upstreamCaFile);
+        if (upstream.extraCaCertificates.isEmpty()) {
             m_error = QStringLiteral("upstream CA file '%1' holds no certificate").arg(cfg.upstreamCaFile);
             return false;
         }
-        upstream.setCaCertificates(QSslConfiguration::systemCaCertificates() + extra);
     }
-    context.upstreamTls = upstream;
+    context.upstreamTls = tls::TlsContext::makeClient(upstream, &error);
+    if (!context.upstreamTls) {
+        m_error = QStringLiteral("TLS: ") + error;
+        return false;
+    }
     return true;
 }
 

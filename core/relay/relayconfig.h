@@ -66,12 +66,10 @@ struct RelayConfig
     QString upstreamCaFile;
     bool insecureUpstream = false;
     int tlsHandshakeTimeoutMs = 10000;
-    // Read buffer of a TLS socket (instead of readBufferSize). Qt's OpenSSL
-    // backend copies what the plain socket holds into a memory BIO, and the
-    // memory BIO moves its remaining bytes forward after every record read:
-    // the cost per byte grows with the amount buffered. 64 KiB keeps it small
-    // (bench_tls_relay: 108 MB/s vs 85 MB/s with 512 KiB; an unbounded buffer
-    // made a TLS receiver 3-4x slower).
+    // Read buffer of a TLS socket (instead of readBufferSize): how much
+    // decrypted data a tls::TlsSocket holds before it stops reading. (With
+    // QSslSocket a small value mattered, because its memory BIO got slower the
+    // more it held; TlsSocket decrypts into 64 KiB chunks and does not care.)
     qint64 tlsReadBufferSize = qint64(64) << 10;
 
     // True when listenAddress is not a loopback address (the relay then warns).

@@ -8,9 +8,9 @@
 #include "intercept/interceptor.h"
 #include "relay/closeframe.h"
 #include "relay/sessionutil.h"
+#include "tls/tlssocket.h"
 
 #include <QPointer>
-#include <QSslSocket>
 #include <QUrl>
 
 #include <unistd.h>
@@ -24,7 +24,7 @@ RelaySession::RelaySession(qintptr descriptor, std::shared_ptr<const SessionCont
     , m_ctx(std::move(context))
 {
     const RelayConfig &cfg = m_ctx->config;
-    auto *client = new QSslSocket(this);
+    auto *client = new tls::TlsSocket(this);
     if (!client->setSocketDescriptor(descriptor)) {
         ::close(int(descriptor));
         delete client;
@@ -36,11 +36,10 @@ RelaySession::RelaySession(qintptr descriptor, std::shared_ptr<const SessionCont
     m_client->setReadBufferSize(cfg.readBufferSize);
     m_client->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     m_clientEndpoint = endpointString(m_client->peerAddress(), m_client->peerPort());
-    connect(m_client, &QSslSocket::readyRead, this, &RelaySession::onClientReadyRead);
-    connect(m_client, &QSslSocket::disconnected, this, &RelaySession::onClientDisconnected);
-    connect(m_client, &QSslSocket::bytesWritten, this, [this] { onBytesWritten(true); });
-    connect(m_client, &QSslSocket::encryptedBytesWritten, this, [this] { onBytesWritten(true); });
-    connect(m_client, &QSslSocket::encrypted, this, &RelaySession::onClientEncrypted);
+    connect(m_client, &tls::TlsSocket::readyRead, this, &RelaySession::onClientReadyRead);
+    connect(m_client, &tls::TlsSocket::disconnected, this, &RelaySession::onClientDisconnected);
+    connect(m_client, &tls::TlsSocket::bytesWritten, this, [this] { onBytesWritten(true); });
+    connect(m_client, &tls::TlsSocket::encrypted, this, &RelaySession::onClientEncrypted);
 
     if (cfg.mode == RelayMode::ReverseProxy) {
         m_fixedTarget = true;
@@ -194,7 +193,7 @@ void RelaySession::onClientDisconnected()
 void RelaySession::onUpstreamDisconnected()
 {
     m_upstreamGone = true;
-    QTcpSocket *up = m_upstream;
+    tls::TlsSocket *up = m_upstream;
     switch (m_upState) {
     case UpstreamState::Head:
         if (!m_responseStarted && m_reusedUpstream && m_requestBody.kind() == BodyTracker::Kind::None
@@ -280,7 +279,7 @@ void RelaySession::closeUpstreamGracefully()
 
 void RelaySession::closeSide(bool clientSide)
 {
-    QSslSocket *s = clientSide ? m_client : m_upstream;
+    tls::TlsSocket *s = clientSide ? m_client : m_upstream;
     TcpWriter *w = m_writer[clientSide ? 1 : 0].get();
     const bool readOpen = s && s->state() != QAbstractSocket::UnconnectedState;
     if (readOpen && s->state() != QAbstractSocket::ConnectedState) {
@@ -290,7 +289,7 @@ void RelaySession::closeSide(bool clientSide)
         }
     } else if (readOpen || (w && !w->isClosed())) {
         const int linger = m_ctx->config.closeLingerMs;
-        QPointer<QSslSocket> guard(s);
+        QPointer<tls::TlsSocket> guard(s);
         QPointer<TcpWriter> writerGuard(w);
         QTimer::singleShot(linger, this, [guard, writerGuard] {
             if (writerGuard)

@@ -11,13 +11,15 @@
 #include <QByteArray>
 #include <QObject>
 #include <QPointer>
-#include <QSslConfiguration>
 #include <QTimer>
 
 #include <atomic>
 #include <memory>
 
-class QSslSocket;
+namespace wslens::tls {
+class TlsContext;
+class TlsSocket;
+} // namespace wslens::tls
 
 namespace wslens::intercept {
 class ConnectionIntercept;
@@ -36,7 +38,8 @@ struct SessionContext
     // TLS (set up by Relay::start): the CA when the relay intercepts or has a
     // TLS listener, the client configuration for TLS upstreams, pass-through hosts.
     std::shared_ptr<tls::CertificateAuthority> ca;
-    QSslConfiguration upstreamTls;
+    std::shared_ptr<tls::TlsContext> clientSideTls; // we are the server (leaf from ca), ALPN http/1.1
+    std::shared_ptr<tls::TlsContext> upstreamTls;   // we are the client: system store + upstreamCaFile
     HostPatternList passThrough;
     // Intercept rules, held queue and injection (not owned; null: forward untouched).
     intercept::Interceptor *interceptor = nullptr;
@@ -47,8 +50,8 @@ struct SessionContext
 // absolute-form; reverse proxy: origin-form to the fixed upstream), forwards
 // plain HTTP untouched with keep-alive, and on a WebSocket upgrade forwards
 // both directions byte for byte while StreamCaptures record the frames.
-// TLS (docs/TLS.md): both sockets are QSslSocket, plain until encryption
-// starts. An intercepted CONNECT tunnel (or a TLS listener) peeks the client's
+// TLS (docs/TLS.md): both sockets are tls::TlsSocket (OpenSSL on the
+// descriptor), plain until encryption starts. An intercepted CONNECT tunnel (or a TLS listener) peeks the client's
 // ClientHello for SNI, ends TLS here with a leaf from the CA and speaks TLS to
 // the server; the HTTP inside is then handled exactly like plain HTTP.
 // The code is split by job over relaysession*.cpp (docs/ARCHITECTURE.md).
@@ -84,9 +87,9 @@ private:
 
     // relaysession_io.cpp: the only code that writes to the sockets. A plain
     // side writes through its TcpWriter (which outlives the peer's FIN), a TLS
-    // side through its QSslSocket.
-    QSslSocket *source(bool fromClient) const;
-    QSslSocket *destination(bool fromClient) const;
+    // side through its tls::TlsSocket.
+    tls::TlsSocket *source(bool fromClient) const;
+    tls::TlsSocket *destination(bool fromClient) const;
     void writeTo(bool toClient, const QByteArray &bytes);
     void writeTo(bool toClient, const char *data, qsizetype size);
     bool canWrite(bool toClient) const;
@@ -127,7 +130,7 @@ private:
     void startClientTls(const QByteArray &serverName);
     void onClientEncrypted();
     void startUpstreamTls();
-    void setUpUpstreamSocket();
+    void startUpstreamHandshake();
     QString upstreamFailureMessage() const;
 
     // relaysession_stream.cpp: WebSocket and raw pumps
@@ -141,8 +144,8 @@ private:
     void strictClose(bool offenderIsClient, Violation v);
 
     std::shared_ptr<const SessionContext> m_ctx;
-    QSslSocket *m_client = nullptr;   // child; plain until startServerEncryption
-    QSslSocket *m_upstream = nullptr; // child; plain unless m_upTls
+    tls::TlsSocket *m_client = nullptr;   // child; plain until startServerEncryption
+    tls::TlsSocket *m_upstream = nullptr; // child; plain unless m_upTls
     ClientState m_clientState = ClientState::Head;
     UpstreamState m_upState = UpstreamState::None;
 
@@ -180,7 +183,6 @@ private:
     bool m_upTls = false;          // the server side is (to be) TLS
     bool m_upTcpConnected = false; // the server socket got past TCP connect
     QByteArray m_upPeerName;       // SNI and verification name for the server
-    QString m_upTlsErrors;         // certificate errors reported by the server side
     QString m_pendingFailure;      // upstream failed before the tunnel's first request
 
     // WebSocket capture

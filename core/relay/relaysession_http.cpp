@@ -7,8 +7,8 @@
 #include "relay/handshakehold.h"
 #include "relay/closeframe.h"
 #include "relay/sessionutil.h"
+#include "tls/tlssocket.h"
 
-#include <QSslSocket>
 #include <QUrl>
 
 namespace wslens::relay {
@@ -24,7 +24,7 @@ void RelaySession::onClientReadyRead()
         if (m_clientBuf.isEmpty() && shouldIntercept()) {
             char first = 0;
             if (m_client->peek(&first, 1) == 1 && first == 0x16) {
-                sniffClientHello(); // a TLS ClientHello: the bytes stay for QSslSocket
+                sniffClientHello(); // a TLS ClientHello: the bytes stay for the handshake
                 break;
             }
         }
@@ -37,7 +37,7 @@ void RelaySession::onClientReadyRead()
         sniffClientHello();
         break;
     case ClientState::TlsHandshake:
-        break; // QSslSocket reads the handshake itself
+        break; // the socket reads the handshake itself
     case ClientState::Body:
         forwardBody(true);
         break;
@@ -299,40 +299,25 @@ void RelaySession::connectUpstream(const QByteArray &host, quint16 port)
     m_upBuf.clear();
     m_responseReader.reset();
     m_upTcpConnected = false;
-    m_upTlsErrors.clear();
     const RelayConfig &cfg = m_ctx->config;
-    m_upstream = new QSslSocket(this);
+    m_upstream = new tls::TlsSocket(this);
     m_upstream->setReadBufferSize(cfg.readBufferSize);
-    connect(m_upstream, &QSslSocket::connected, this, [this] {
+    connect(m_upstream, &tls::TlsSocket::connected, this, [this] {
         m_upTcpConnected = true;
-        if (!m_upTls)
-            attachWriter(false);
-        onUpstreamConnected();
-    });
-    connect(m_upstream, &QSslSocket::encrypted, this, &RelaySession::onUpstreamConnected);
-    connect(m_upstream, &QSslSocket::readyRead, this, &RelaySession::onUpstreamReadyRead);
-    connect(m_upstream, &QSslSocket::disconnected, this, &RelaySession::onUpstreamDisconnected);
-    connect(m_upstream, &QSslSocket::errorOccurred, this, &RelaySession::onUpstreamError);
-    connect(m_upstream, &QSslSocket::bytesWritten, this, [this] { onBytesWritten(false); });
-    connect(m_upstream, &QSslSocket::encryptedBytesWritten, this, [this] { onBytesWritten(false); });
-    connect(m_upstream, &QSslSocket::sslErrors, this, [this](const QList<QSslError> &errors) {
-        QStringList texts;
-        for (const QSslError &e : errors)
-            texts.append(e.errorString());
-        if (m_ctx->config.insecureUpstream) {
-            m_upstream->ignoreSslErrors(); // recorded: ConnectionInfo::insecureUpstream
+        if (m_upTls) {
+            startUpstreamHandshake(); // encrypted() continues in onUpstreamConnected()
             return;
         }
-        m_upTlsErrors = texts.join(QStringLiteral("; "));
+        attachWriter(false);
+        onUpstreamConnected();
     });
+    connect(m_upstream, &tls::TlsSocket::encrypted, this, &RelaySession::onUpstreamConnected);
+    connect(m_upstream, &tls::TlsSocket::readyRead, this, &RelaySession::onUpstreamReadyRead);
+    connect(m_upstream, &tls::TlsSocket::disconnected, this, &RelaySession::onUpstreamDisconnected);
+    connect(m_upstream, &tls::TlsSocket::errorOccurred, this, &RelaySession::onUpstreamError);
+    connect(m_upstream, &tls::TlsSocket::bytesWritten, this, [this] { onBytesWritten(false); });
     m_timer.start(cfg.connectTimeoutMs);
-    if (m_upTls) {
-        setUpUpstreamSocket();
-        m_upstream->setReadBufferSize(cfg.tlsReadBufferSize);
-        m_upstream->connectToHostEncrypted(QString::fromLatin1(host), port, QString::fromLatin1(m_upPeerName));
-    } else {
-        m_upstream->connectToHost(QString::fromLatin1(host), port);
-    }
+    m_upstream->connectToHost(QString::fromLatin1(host), port); // TLS starts once TCP is up
 }
 
 void RelaySession::onUpstreamConnected()
@@ -533,7 +518,7 @@ void RelaySession::forwardBody(bool fromClient)
     const auto inBody = [this, fromClient] {
         return fromClient ? m_clientState == ClientState::Body : m_upState == UpstreamState::Body;
     };
-    QSslSocket *src = nullptr;
+    tls::TlsSocket *src = nullptr;
     while (inBody() && (src = source(fromClient)) != nullptr && src->bytesAvailable() > 0) {
         if (!destination(fromClient) || pendingWrite(!fromClient) > m_ctx->config.maxPendingWrite) {
             m_paused[idx] = true;

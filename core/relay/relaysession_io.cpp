@@ -1,21 +1,21 @@
 // RelaySession: access to the two sockets. Writing, pending bytes, half-close
 // and back-pressure resumption go through here (plain sides through their
-// TcpWriter, TLS sides through their QSslSocket), so a different socket type
+// TcpWriter, TLS sides through their tls::TlsSocket), so a different socket type
 // changes this file and the socket set-up, not the protocol code.
 #include "relay/relaysession.h"
 
-#include <QSslSocket>
+#include "tls/tlssocket.h"
 
 #include <sys/socket.h>
 
 namespace wslens::relay {
 
-QSslSocket *RelaySession::source(bool fromClient) const
+tls::TlsSocket *RelaySession::source(bool fromClient) const
 {
     return fromClient ? m_client : m_upstream;
 }
 
-QSslSocket *RelaySession::destination(bool fromClient) const
+tls::TlsSocket *RelaySession::destination(bool fromClient) const
 {
     return fromClient ? m_upstream : m_client;
 }
@@ -24,15 +24,15 @@ qint64 RelaySession::pendingWrite(bool toClient) const
 {
     if (const TcpWriter *w = m_writer[toClient ? 1 : 0].get())
         return w->pending();
-    const QSslSocket *s = toClient ? m_client : m_upstream;
-    return s ? s->bytesToWrite() + s->encryptedBytesToWrite() : 0;
+    const tls::TlsSocket *s = toClient ? m_client : m_upstream;
+    return s ? s->bytesToWrite() : 0;
 }
 
 bool RelaySession::canWrite(bool toClient) const
 {
     if (const TcpWriter *w = m_writer[toClient ? 1 : 0].get())
         return w->isWritable();
-    const QSslSocket *s = toClient ? m_client : m_upstream;
+    const tls::TlsSocket *s = toClient ? m_client : m_upstream;
     return s && s->state() == QAbstractSocket::ConnectedState;
 }
 
@@ -40,7 +40,7 @@ void RelaySession::writeTo(bool toClient, const QByteArray &bytes)
 {
     if (TcpWriter *w = m_writer[toClient ? 1 : 0].get())
         w->write(bytes);
-    else if (QSslSocket *s = toClient ? m_client : m_upstream)
+    else if (tls::TlsSocket *s = toClient ? m_client : m_upstream)
         s->write(bytes);
 }
 
@@ -48,25 +48,25 @@ void RelaySession::writeTo(bool toClient, const char *data, qsizetype size)
 {
     if (TcpWriter *w = m_writer[toClient ? 1 : 0].get())
         w->write(data, size);
-    else if (QSslSocket *s = toClient ? m_client : m_upstream)
+    else if (tls::TlsSocket *s = toClient ? m_client : m_upstream)
         s->write(data, size);
 }
 
 void RelaySession::flushToward(bool toClient)
 {
-    // A TcpWriter sends at once. Qt queues writes until its write notifier
-    // fires on the next event-loop pass: on a plain socket, send now (one poll
-    // round less per hop). TLS sockets keep Qt's pacing.
+    // A TcpWriter sends at once. A TlsSocket queues writes until its write
+    // notifier fires on the next event-loop pass: send now (one poll round less
+    // per hop), plain or TLS; its signals still come from the event loop.
     if (m_writer[toClient ? 1 : 0])
         return;
-    QSslSocket *s = toClient ? m_client : m_upstream;
-    if (s && s->state() == QAbstractSocket::ConnectedState && s->mode() == QSslSocket::UnencryptedMode)
+    tls::TlsSocket *s = toClient ? m_client : m_upstream;
+    if (s && s->state() == QAbstractSocket::ConnectedState)
         s->flush();
 }
 
 void RelaySession::attachWriter(bool clientSide)
 {
-    QSslSocket *s = clientSide ? m_client : m_upstream;
+    tls::TlsSocket *s = clientSide ? m_client : m_upstream;
     auto &w = m_writer[clientSide ? 1 : 0];
     if (!s || w)
         return;
@@ -85,7 +85,7 @@ void RelaySession::retireWriter(bool clientSide)
     const QByteArray rest = w->takePendingAndRelease();
     w->disconnect(this);
     w.release()->deleteLater();
-    if (QSslSocket *s = clientSide ? m_client : m_upstream; s && !rest.isEmpty())
+    if (tls::TlsSocket *s = clientSide ? m_client : m_upstream; s && !rest.isEmpty())
         s->write(rest); // still plain: encryption has not started yet
 }
 
@@ -113,7 +113,7 @@ void RelaySession::halfCloseToward(bool toClient)
 void RelaySession::onWriterClosed(bool toClient)
 {
     TcpWriter *w = m_writer[toClient ? 1 : 0].get();
-    QSslSocket *reader = toClient ? m_client : m_upstream;
+    tls::TlsSocket *reader = toClient ? m_client : m_upstream;
     if (w && w->failed() && (!reader || reader->state() == QAbstractSocket::UnconnectedState)) {
         // A peer that had half-closed is gone for good: what the other side
         // sends has nowhere to go.
@@ -135,7 +135,7 @@ bool RelaySession::pumping(bool fromClient) const
 
 void RelaySession::onBytesWritten(bool towardClient)
 {
-    QSslSocket *dst = towardClient ? m_client : m_upstream;
+    tls::TlsSocket *dst = towardClient ? m_client : m_upstream;
     if (!dst && !m_writer[towardClient ? 1 : 0])
         return;
     const bool fromClient = !towardClient;
@@ -155,10 +155,10 @@ void RelaySession::onBytesWritten(bool towardClient)
 
 void RelaySession::shutdownWrite(bool clientSide)
 {
-    QSslSocket *s = clientSide ? m_client : m_upstream;
+    tls::TlsSocket *s = clientSide ? m_client : m_upstream;
     m_halfClosePending[clientSide ? 1 : 0] = false;
     if (s && s->state() == QAbstractSocket::ConnectedState)
-        ::shutdown(int(s->socketDescriptor()), SHUT_WR);
+        s->shutdownWrite();
 }
 
 } // namespace wslens::relay

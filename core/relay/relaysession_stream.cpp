@@ -8,8 +8,8 @@
 #include "protocol/permessagedeflate.h"
 #include "relay/closeframe.h"
 #include "relay/sessionutil.h"
+#include "tls/tlssocket.h"
 
-#include <QSslSocket>
 
 namespace wslens::relay {
 
@@ -19,7 +19,7 @@ void RelaySession::startWebSocket(const HttpHead &response)
 {
     const RelayConfig &cfg = m_ctx->config;
     // A WebSocket holds two descriptors, not four: the sides write through
-    // their QSslSocket from here on (what a TcpWriter still queues goes first),
+    // their tls::TlsSocket from here on (what a TcpWriter still queues goes first),
     // so 10,000 relayed WebSockets fit the descriptor limit. A FIN is still
     // passed on (halfCloseToward); a close reply to a client that has already
     // half-closed is recorded, not delivered.
@@ -95,8 +95,8 @@ void RelaySession::startRawTunnel()
 
 void RelaySession::pump(bool fromClient)
 {
-    QSslSocket *src = source(fromClient);
-    QSslSocket *dst = destination(fromClient);
+    tls::TlsSocket *src = source(fromClient);
+    tls::TlsSocket *dst = destination(fromClient);
     if (!src || !dst)
         return;
     const int idx = fromClient ? 0 : 1;
@@ -120,7 +120,7 @@ void RelaySession::pump(bool fromClient)
 // forwardChunk only writes to a side that can still take them.
 void RelaySession::drainClosing(bool fromClient)
 {
-    QSslSocket *src = nullptr;
+    tls::TlsSocket *src = nullptr;
     while ((src = source(fromClient)) != nullptr && src->bytesAvailable() > 0) {
         const QByteArray chunk = src->read(qMin(src->bytesAvailable(), kMaxChunk));
         if (m_wsActive)

@@ -7,8 +7,9 @@
 #include "tls/certificateauthority.h"
 #include "tls/clienthello.h"
 #include "tls/leafname.h"
+#include "tls/tlscontext.h"
+#include "tls/tlssocket.h"
 
-#include <QSslSocket>
 
 namespace wslens::relay {
 
@@ -24,7 +25,7 @@ bool RelaySession::shouldIntercept() const
 
 void RelaySession::sniffClientHello()
 {
-    // Peek (not read): QSslSocket must still find the ClientHello in the socket.
+    // Peek (not read): TLS starts with these bytes still in the socket's buffer.
     const QByteArray head = m_client->peek(tls::kMaxClientHelloRecord);
     const tls::ClientHelloPeek hello = tls::peekClientHello(head.constData(), head.size());
     switch (hello.status) {
@@ -67,12 +68,12 @@ void RelaySession::startClientTls(const QByteArray &serverName)
         name = QString::fromLatin1(m_fixedHost);
 
     QString error;
-    QSslConfiguration config;
+    tls::LeafCertificate leaf;
     if (m_ctx->ca->loadOrCreate(&error)) // no-op once loaded; thread-safe
-        config = m_ctx->ca->serverConfigurationFor(name, &error);
+        leaf = m_ctx->ca->leafFor(name, &error);
     else
         error = QStringLiteral("the interception CA cannot be used: ") + error;
-    if (config.localCertificate().isNull()) {
+    if (leaf.isNull()) {
         m_info = ConnectionInfo();
         m_info.openedUs = nowUs();
         m_info.clientEndpoint = m_clientEndpoint;
@@ -88,13 +89,14 @@ void RelaySession::startClientTls(const QByteArray &serverName)
         return;
     }
     retireWriter(true);
-    m_client->setSslConfiguration(config);
     m_client->setReadBufferSize(m_ctx->config.tlsReadBufferSize);
     m_clientTls = true;
     m_clientState = ClientState::TlsHandshake;
     if (!m_timer.isActive())
         m_timer.start(m_ctx->config.tlsHandshakeTimeoutMs);
-    m_client->startServerEncryption();
+    // The peeked ClientHello is still in the socket's buffer: TLS starts with it.
+    if (!m_client->startServerEncryption(m_ctx->clientSideTls, leaf))
+        return; // aborted: disconnected() has been handled
     if (m_tunneled) {
         m_upPeerName = parsed.text.isEmpty() ? m_fixedHost : parsed.text.toLatin1();
         startUpstreamTls();
@@ -112,10 +114,13 @@ void RelaySession::onClientEncrypted()
         onClientReadyRead();
 }
 
-void RelaySession::setUpUpstreamSocket()
+void RelaySession::startUpstreamHandshake()
 {
-    m_upstream->setSslConfiguration(m_ctx->upstreamTls);
-    m_upstream->setPeerVerifyName(QString::fromLatin1(m_upPeerName));
+    // Verification against the system store + upstreamCaFile for m_upPeerName;
+    // with insecureUpstream the context records errors without failing
+    // (ConnectionInfo::insecureUpstream says so).
+    m_upstream->setReadBufferSize(m_ctx->config.tlsReadBufferSize);
+    m_upstream->startClientEncryption(m_ctx->upstreamTls, QString::fromLatin1(m_upPeerName));
 }
 
 void RelaySession::startUpstreamTls()
@@ -123,7 +128,6 @@ void RelaySession::startUpstreamTls()
     // Inside an intercepted CONNECT tunnel: the TCP connection to the server
     // exists already; TLS with it runs while the client's handshake runs.
     m_upTls = true;
-    m_upTlsErrors.clear();
     if (!m_upstream) {
         m_pendingFailure = QStringLiteral("the server %1:%2 closed the connection")
                                .arg(QString::fromLatin1(m_upHost))
@@ -132,16 +136,14 @@ void RelaySession::startUpstreamTls()
     }
     m_upState = UpstreamState::Connecting;
     retireWriter(false);
-    setUpUpstreamSocket();
-    m_upstream->setReadBufferSize(m_ctx->config.tlsReadBufferSize);
-    m_upstream->startClientEncryption();
+    startUpstreamHandshake();
 }
 
 QString RelaySession::upstreamFailureMessage() const
 {
     const QString where = QString::fromLatin1(authorityString(m_upHost, m_upPort, 0));
     if (m_upTls && m_upTcpConnected) {
-        const QString reason = m_upTlsErrors.isEmpty() ? m_upstream->errorString() : m_upTlsErrors;
+        const QString reason = m_upstream->errorString(); // certificate errors in Qt's words, or the TLS error
         return QStringLiteral("upstream TLS handshake with %1 failed: %2").arg(where, reason);
     }
     return QStringLiteral("could not connect to %1:%2: %3")

@@ -5,6 +5,7 @@
 
 #include <QMutex>
 #include <QSslKey>
+#include <QSslSocket>
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -147,6 +148,11 @@ TlsContext::TlsContext(SSL_CTX *ctx, bool server, bool verifyPeer)
 TlsContext::~TlsContext()
 {
     SSL_CTX_free(m_ctx);
+}
+
+bool TlsContext::backendAvailable()
+{
+    return QSslSocket::supportsSsl();
 }
 
 std::shared_ptr<TlsContext> TlsContext::makeClient(const ClientOptions &options, QString *error)

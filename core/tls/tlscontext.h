@@ -39,6 +39,10 @@ public:
         QList<QByteArray> alpn = {QByteArrayLiteral("http/1.1")};
     };
 
+    // Whether TLS can work here: OpenSSL and Qt's TLS backend (the CA hands
+    // out QSslCertificate/QSslKey).
+    static bool backendAvailable();
+
     static std::shared_ptr<TlsContext> makeClient(const ClientOptions &options, QString *error = nullptr);
     static std::shared_ptr<TlsContext> makeServer(const ServerOptions &options, QString *error = nullptr);
 

@@ -316,7 +316,7 @@ void TlsSocket::onReadable()
     }
     if (m_writeWantsRead) {
         m_writeWantsRead = false;
-        flush();
+        writeOut(true);
         if (m_fd < 0)
             return;
     }
@@ -331,7 +331,7 @@ void TlsSocket::onWritable()
         continueHandshake();
         return;
     }
-    flush();
+    writeOut(true);
 }
 
 void TlsSocket::readIntoBuffer()
@@ -443,10 +443,17 @@ void TlsSocket::resumeReading()
     }
 }
 
-void TlsSocket::flush()
+bool TlsSocket::flush()
 {
     if (m_fd < 0 || m_phase == Phase::Handshake)
-        return;
+        return false;
+    return writeOut(false) > 0;
+}
+
+qint64 TlsSocket::writeOut(bool report)
+{
+    if (m_fd < 0 || m_phase == Phase::Handshake)
+        return 0;
     qint64 written = 0;
     QAbstractSocket::SocketError hardError = QAbstractSocket::UnknownSocketError;
     QString hardText;
@@ -503,16 +510,38 @@ void TlsSocket::flush()
         hardText = errnoText(m_bio->lastErrno);
     }
     updateNotifiers();
+    const bool drained = m_writeQueue.empty() && recordsPending() == 0;
+    if (!report) {
+        // flush() from the caller's code: no signal from inside the call. What
+        // was written, an error and a pending close are reported from the event loop.
+        m_unreportedWritten += written;
+        if (drained && m_shutdownPending) {
+            m_shutdownPending = false;
+            ::shutdown(m_fd, SHUT_WR);
+        }
+        if ((m_unreportedWritten > 0 || hardError != QAbstractSocket::UnknownSocketError
+             || (drained && m_closeAfterWrite))
+            && !m_reportScheduled) {
+            m_reportScheduled = true;
+            QMetaObject::invokeMethod(this, [this] {
+                m_reportScheduled = false;
+                if (m_fd >= 0 && m_phase != Phase::Handshake)
+                    writeOut(true);
+            }, Qt::QueuedConnection);
+        }
+        return written;
+    }
+    written += std::exchange(m_unreportedWritten, 0);
     QPointer<TlsSocket> guard(this);
     if (written > 0) {
         ++m_bytesWrittenCount;
         emit bytesWritten(written);
         if (!guard || m_fd < 0)
-            return;
+            return written;
     }
     if (hardError != QAbstractSocket::UnknownSocketError) {
         fail(hardError, hardText);
-        return;
+        return written;
     }
     if (m_writeQueue.empty() && recordsPending() == 0) {
         if (m_shutdownPending) {
@@ -522,6 +551,7 @@ void TlsSocket::flush()
         if (m_closeAfterWrite)
             closeNow(true);
     }
+    return written;
 }
 
 // ---- TLS -------------------------------------------------------------------------
@@ -623,7 +653,7 @@ void TlsSocket::continueHandshake()
         if (!guard || m_fd < 0)
             return;
         if (m_writeSize > 0)
-            flush();
+            writeOut(true);
         if (m_fd >= 0 && !m_readPaused)
             readIntoBuffer(); // application data that came with the last handshake flight
         return;

@@ -111,6 +111,11 @@ public:
     // Queues bytes (the QByteArray is kept by reference: no copy).
     qint64 write(const QByteArray &data);
     qint64 write(const char *data, qint64 size);
+    // Sends what is queued now, as far as the kernel takes it, instead of on the
+    // next event-loop pass (QAbstractSocket::flush()). True if anything went
+    // out. Never emits from inside the call: bytesWritten(), errors and a
+    // pending close follow from the event loop.
+    bool flush();
     // 0 = unbounded. When the read buffer holds this much, the socket stops
     // reading (the peer is slowed down by TCP) until the buffer is read.
     void setReadBufferSize(qint64 size);
@@ -141,7 +146,7 @@ private:
     void onReadable();
     void onWritable();
     void readIntoBuffer();
-    void flush();
+    qint64 writeOut(bool report); // report: emit bytesWritten/errors now (event-loop callers)
     void continueHandshake();
     void handshakeFailed(const QString &reason);
     void remoteClosed();
@@ -186,6 +191,8 @@ private:
     bool m_shutdownPending = false;
     bool m_closeAfterWrite = false;
 
+    qint64 m_unreportedWritten = 0; // sent by flush(), bytesWritten() still to come
+    bool m_reportScheduled = false;
     quint64 m_readyReadCount = 0; // for waitFor*()
     quint64 m_bytesWrittenCount = 0;
 };
