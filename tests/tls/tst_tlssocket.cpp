@@ -507,6 +507,39 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(client->state(), QAbstractSocket::UnconnectedState, 5000);
     }
 
+    // flush() sends at once but reports from the event loop, never from inside the call.
+    void flushSendsNowReportsLater_data()
+    {
+        QTest::addColumn<bool>("tls");
+        QTest::newRow("plain") << false;
+        QTest::newRow("tls") << true;
+    }
+    void flushSendsNowReportsLater()
+    {
+        QFETCH(bool, tls);
+        FdServer listener;
+        std::unique_ptr<TlsSocket> client;
+        std::unique_ptr<TlsSocket> server;
+        QVERIFY(leanPair(listener, client, server));
+        if (tls)
+            QVERIFY(encryptPair(*client, *server));
+        QSignalSpy written(client.get(), &TlsSocket::bytesWritten);
+        QByteArray got;
+        collect(server.get(), &got);
+        const QByteArray data = randomBytes(1000);
+        client->write(data);
+        QCOMPARE(client->bytesToWrite(), qint64(1000));
+        QVERIFY(client->flush());
+        QCOMPARE(client->bytesToWrite(), qint64(0)); // in the kernel already
+        QCOMPARE(written.size(), 0);                 // but not reported from inside flush()
+        QVERIFY(!client->flush());                   // nothing left
+        QTRY_COMPARE_WITH_TIMEOUT(written.size(), 1, 5000);
+        QCOMPARE(written.first().first().toLongLong(), qint64(1000));
+        QTRY_COMPARE_WITH_TIMEOUT(got, data, 5000);
+        QTest::qWait(20);
+        QCOMPARE(written.size(), 1); // reported once
+    }
+
     void connectionRefused()
     {
         FdServer listener;
