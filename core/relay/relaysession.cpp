@@ -129,10 +129,13 @@ void RelaySession::onClientDisconnected()
             forwardChunk(true, m_client->read(qMin(m_client->bytesAvailable(), kMaxChunk)));
         if (m_clientState == ClientState::Raw) {
             m_clientState = ClientState::Closing;
-            if (m_upstream && m_upState == UpstreamState::Raw)
+            if (m_upstream && m_upState == UpstreamState::Raw && m_writer[0]) {
                 halfCloseToward(false);
-            else
+            } else {
+                // A TLS server side (no TCP half-close there) or one already gone: close it.
+                m_upState = UpstreamState::Closing;
                 closeUpstreamGracefully();
+            }
         }
     } else if (m_clientState == ClientState::WebSocket) {
         // Forward what the client sent before it left, then close the server side.
@@ -155,8 +158,8 @@ void RelaySession::onClientDisconnected()
         // its answer still goes back; the FIN goes on to the server once the
         // request is out, and the session ends with the response.
         m_clientEof = true;
-        if (!m_requestWaiting && m_clientBuf.isEmpty())
-            halfCloseToward(false);
+        if (!m_requestWaiting && m_clientBuf.isEmpty() && m_writer[0])
+            halfCloseToward(false); // a TLS server gets no bare FIN: the request is delimited anyway
     } else {
         if (m_clientState == ClientState::TlsHandshake && m_client->error() == QAbstractSocket::SslHandshakeFailedError
             && !m_recordOpen) {
@@ -229,10 +232,12 @@ void RelaySession::onUpstreamDisconnected()
             forwardChunk(false, up->read(qMin(up->bytesAvailable(), kMaxChunk)));
         if (m_upState == UpstreamState::Raw) {
             m_upState = UpstreamState::Closing;
-            if (m_clientState == ClientState::Raw)
+            if (m_clientState == ClientState::Raw && m_writer[1]) {
                 halfCloseToward(true);
-            else
+            } else {
+                m_clientState = ClientState::Closing;
                 closeClientGracefully();
+            }
         }
         break;
     case UpstreamState::WebSocket:

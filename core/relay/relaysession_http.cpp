@@ -375,7 +375,7 @@ void RelaySession::sendRequestUpstream()
         else if (m_client && m_client->bytesAvailable() > 0)
             onClientReadyRead();
     }
-    if (m_clientEof && m_clientBuf.isEmpty() && m_requestBody.done())
+    if (m_clientEof && m_clientBuf.isEmpty() && m_requestBody.done() && m_writer[0])
         halfCloseToward(false); // the client half-closed after this request: pass its FIN on
     if (m_upstream && m_upstream->bytesAvailable() > 0)
         onUpstreamReadyRead();
