@@ -25,7 +25,8 @@ namespace {
 
 const char CaptureUsage[] =
     "Usage: wslens capture [--listen ADDR:PORT] [--upstream URL] [--save FILE] [--duration SECONDS] [--strict]\n"
-    "                      [--ca-dir DIR] [--upstream-ca FILE] [--insecure-upstream] [--pass-through PATTERN]... [--tls]\n\n"
+    "                      [--ca-dir DIR] [--upstream-ca FILE] [--insecure-upstream] [--pass-through PATTERN]... [--tls]\n"
+    "                      [--no-tls-intercept]\n\n"
     "Runs the relay without a display. With --upstream it is a reverse proxy to that\n"
     "ws:// or wss:// URL; without, an HTTP proxy for browsers and tools (CONNECT and\n"
     "absolute-form) that intercepts TLS (wss://, https://) with certificates from the\n"
@@ -37,6 +38,7 @@ const char CaptureUsage[] =
     "  --upstream-ca FILE   also trust the CA certificate(s) in FILE (PEM or DER) for servers\n"
     "  --insecure-upstream  do not verify server certificates (recorded on each connection)\n"
     "  --pass-through PAT   tunnel hosts matching PAT untouched, e.g. '*.google.com' (repeatable)\n"
+    "  --no-tls-intercept   tunnel every TLS CONNECT untouched (like --pass-through '*'; no CA needed)\n"
     "  --tls                reverse-proxy mode: clients connect with TLS (wss://) to the relay\n"
     "  --save FILE          session file to write (default: a new file in the capture folder)\n"
     "  --duration SECONDS   stop after this many seconds (default: run until SIGINT/SIGTERM)\n"
@@ -69,7 +71,8 @@ bool parseListen(const QString &text, QHostAddress &address, quint16 &port)
 // Returns a usage problem or "".
 QString applyTlsOptions(const QCommandLineParser &parser, relay::RelayConfig &config)
 {
-    config.tunnelPolicy = relay::TunnelPolicy::Intercept;
+    config.tunnelPolicy = parser.isSet(QStringLiteral("no-tls-intercept")) ? relay::TunnelPolicy::Forward
+                                                                            : relay::TunnelPolicy::Intercept;
     if (parser.isSet(QStringLiteral("ca-dir"))) {
         config.caDirectory = parser.value(QStringLiteral("ca-dir"));
         if (config.caDirectory.isEmpty())
@@ -149,8 +152,9 @@ int runCapture(const QStringList &arguments)
     const QCommandLineOption insecureUpstream(QStringLiteral("insecure-upstream"), QString());
     const QCommandLineOption passThrough(QStringLiteral("pass-through"), QString(), QStringLiteral("PATTERN"));
     const QCommandLineOption tlsListener(QStringLiteral("tls"), QString());
+    const QCommandLineOption noTlsIntercept(QStringLiteral("no-tls-intercept"), QString());
     parser.addOptions({help, listen, upstream, save, duration, strict, workers});
-    parser.addOptions({caDir, upstreamCa, insecureUpstream, passThrough, tlsListener});
+    parser.addOptions({caDir, upstreamCa, insecureUpstream, passThrough, tlsListener, noTlsIntercept});
     const QCommandLineOption rulesFile(QStringLiteral("rules"), QString(), QStringLiteral("FILE"));
     parser.addOption(rulesFile);
     QStringList argv = arguments;
@@ -268,6 +272,7 @@ int runCapture(const QStringList &arguments)
                      [](quint64 id, const QString &url, const QString &detail) {
                          printLine(QStringLiteral("closed #%1 %2: %3").arg(id).arg(url, detail));
                      });
+    QObject::connect(&relay, &relay::Relay::traffic, &relay, [](const QString &line) { printLine(line); });
     if (!relay.start()) {
         std::fprintf(stderr, "wslens capture: %s\n", qPrintable(relay.errorString()));
         store.close();

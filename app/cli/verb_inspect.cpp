@@ -86,10 +86,11 @@ void printText(const QString &path, const LoadedCapture &lc, const Stats &s)
     std::printf("Edits:       %llu\n", (unsigned long long)t.edits);
     const QList<ConnectionInfo> conns = store.connections();
     for (const ConnectionInfo &c : conns) {
-        std::printf("  #%llu %s  HTTP %d  %llu frames, %llu bytes, %llu violations, %s%s%s\n",
+        std::printf("  #%llu %s  HTTP %d  %llu frames, %llu bytes, %llu violations, %s%s%s%s\n",
                     (unsigned long long)c.id, qPrintable(c.url), c.responseStatus,
                     (unsigned long long)s.framesPerConn.value(c.id), (unsigned long long)s.bytesPerConn.value(c.id),
                     (unsigned long long)s.violationsPerConn.value(c.id), qPrintable(closeText(c)),
+                    c.insecureUpstream ? ", upstream certificate NOT verified (--insecure-upstream)" : "",
                     c.error.isEmpty() ? "" : ", error: ", qPrintable(c.error));
     }
 }
@@ -115,6 +116,8 @@ QJsonObject jsonSummary(const QString &path, const LoadedCapture &lc, const Stat
             {QStringLiteral("client_close_code"), c.clientCloseCode >= 0 ? QJsonValue(c.clientCloseCode) : QJsonValue()},
             {QStringLiteral("server_close_code"), c.serverCloseCode >= 0 ? QJsonValue(c.serverCloseCode) : QJsonValue()},
             {QStringLiteral("error"), c.error.isEmpty() ? QJsonValue() : QJsonValue(c.error)},
+            {QStringLiteral("tls"), c.tls},
+            {QStringLiteral("insecure_upstream"), c.insecureUpstream},
         });
     }
     QJsonObject o{

@@ -2,10 +2,36 @@
 
 namespace wslens::relay {
 
+namespace {
+
+// "[::1]" -> "::1", "example.com:443" -> "example.com", "Example.COM." -> "example.com".
+QString normalizedHost(const QString &text)
+{
+    QString h = text.trimmed().toLower();
+    if (h.startsWith(QLatin1Char('['))) {
+        const qsizetype close = h.indexOf(QLatin1Char(']'));
+        if (close > 0)
+            h = h.mid(1, close - 1); // "[v6]" or "[v6]:port"
+    } else if (h.count(QLatin1Char(':')) == 1) {
+        const qsizetype colon = h.indexOf(QLatin1Char(':'));
+        const QString port = h.mid(colon + 1);
+        bool numeric = !port.isEmpty();
+        for (const QChar c : port)
+            numeric = numeric && c.isDigit();
+        if (numeric || port == QLatin1String("*"))
+            h.truncate(colon); // host:port: the port plays no part
+    }
+    if (h.endsWith(QLatin1Char('.')))
+        h.chop(1);
+    return h;
+}
+
+} // namespace
+
 HostPatternList::HostPatternList(const QStringList &patterns)
 {
     for (const QString &p : patterns) {
-        const QString t = p.trimmed().toLower();
+        const QString t = normalizedHost(p);
         if (!t.isEmpty())
             m_patterns.append(t);
     }
@@ -13,11 +39,7 @@ HostPatternList::HostPatternList(const QStringList &patterns)
 
 bool HostPatternList::matches(const QString &host) const
 {
-    QString h = host.toLower();
-    if (h.endsWith(QLatin1Char('.')))
-        h.chop(1);
-    if (h.startsWith(QLatin1Char('[')) && h.endsWith(QLatin1Char(']')))
-        h = h.mid(1, h.size() - 2);
+    const QString h = normalizedHost(host);
     for (const QString &p : m_patterns)
         if (globMatch(p, h))
             return true;

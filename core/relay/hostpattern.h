@@ -8,6 +8,8 @@ namespace wslens::relay {
 // Host-name globs for the TLS pass-through list: '*' matches any run of
 // characters (dots included), '?' one character; case-insensitive; the whole
 // host must match. "*.google.com" matches "www.google.com" (not "google.com").
+// Patterns and hosts are compared without brackets, a trailing dot or a port:
+// "[::1]" and "::1" are the same, "example.com:443" is "example.com".
 class HostPatternList
 {
 public:

@@ -2,6 +2,7 @@
 
 #include "relay/relaylistener.h"
 #include "relay/relayworker.h"
+#include "relay/sessionutil.h"
 #include "tls/certificateauthority.h"
 #include "tls/tlscontext.h"
 
@@ -109,6 +110,7 @@ bool Relay::start()
         connect(thread.get(), &QThread::finished, worker, &QObject::deleteLater);
         connect(worker, &RelayWorker::connectionOpened, this, &Relay::connectionOpened, Qt::QueuedConnection);
         connect(worker, &RelayWorker::connectionClosed, this, &Relay::connectionClosed, Qt::QueuedConnection);
+        connect(worker, &RelayWorker::traffic, this, &Relay::traffic, Qt::QueuedConnection);
         thread->start();
         run->workers.push_back(worker);
         run->threads.push_back(std::move(thread));
@@ -148,10 +150,8 @@ bool Relay::start()
     m_run = std::move(run);
     if (!ok) {
         stop();
-        m_error = QStringLiteral("cannot listen on %1:%2: %3")
-                      .arg(cfg.listenAddress.toString())
-                      .arg(cfg.listenPort)
-                      .arg(error);
+        m_error = QStringLiteral("cannot listen on %1: %2")
+                      .arg(sessionutil::endpointString(cfg.listenAddress, cfg.listenPort), error);
         setState(State::Failed);
         return false;
     }

@@ -73,6 +73,10 @@ Q_SIGNALS:
     void warning(const QString &message); // e.g. listening beyond loopback, CA permissions fixed
     void connectionOpened(quint64 id, const QString &url, const QString &client);
     void connectionClosed(quint64 id, const QString &url, const QString &detail);
+    // A plain HTTP request answered, or a tunnel forwarded untouched opened or
+    // closed: traffic that has no connection record ("http GET http://h/ from
+    // 127.0.0.1:5000: 200 OK", "tunnel h:443 from ...: forwarded untouched").
+    void traffic(const QString &line);
 
 private:
     void setState(State s);

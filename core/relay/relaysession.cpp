@@ -48,6 +48,9 @@ RelaySession::RelaySession(qintptr descriptor, std::shared_ptr<const SessionCont
         m_upTls = cfg.upstream.scheme() == QLatin1String("wss") || cfg.upstream.scheme() == QLatin1String("https");
         m_upPeerName = m_fixedHost;
         m_fixedPort = quint16(cfg.upstream.port(m_upTls ? 443 : 80));
+        const QByteArray upstreamTarget = pathAndQuery(cfg.upstream);
+        if (upstreamTarget != "/")
+            m_upstreamRootTarget = upstreamTarget;
         if (cfg.tlsListener && m_ctx->ca) {
             m_tlsListener = true;
             m_clientState = ClientState::ClientHello;
@@ -58,12 +61,13 @@ RelaySession::RelaySession(qintptr descriptor, std::shared_ptr<const SessionCont
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, [this] {
         if (m_upState == UpstreamState::Connecting) {
-            failRequest(504, "Gateway Timeout",
-                        QStringLiteral("timed out %1 %2:%3")
-                            .arg(m_upTcpConnected ? QStringLiteral("in the TLS handshake with")
-                                                  : QStringLiteral("connecting to"),
-                                 QString::fromLatin1(m_upHost))
-                            .arg(m_upPort));
+            // 502 like any other unreachable server (a black-holed address, a
+            // resolver that never answers, a server that never finishes TLS).
+            upstreamConnectFailed(QStringLiteral("could not connect to %1: timed out %2 after %3 s")
+                                      .arg(QString::fromLatin1(authorityString(m_upHost, m_upPort, 0)),
+                                           m_upTcpConnected ? QStringLiteral("in the TLS handshake")
+                                                            : QStringLiteral("connecting"))
+                                      .arg(m_ctx->config.connectTimeoutMs / 1000.0));
         } else if (m_clientState == ClientState::ClientHello || m_clientState == ClientState::TlsHandshake) {
             if (m_recordOpen && m_closeDetail.isEmpty())
                 m_closeDetail = QStringLiteral("timed out in the TLS handshake with the client");
@@ -337,6 +341,11 @@ void RelaySession::maybeFinish()
         m_intercept->close(); // held messages of a closed connection are recorded as dropped
     finishRecord(m_closeDetail);
     m_timer.stop();
+    if (m_rawTunnel)
+        emit traffic(QStringLiteral("tunnel %1 from %2 closed: %3 bytes to the server, %4 to the client")
+                         .arg(QString::fromLatin1(authorityString(m_fixedHost, m_fixedPort, 0)), m_clientEndpoint)
+                         .arg(m_forwarded[0])
+                         .arg(m_forwarded[1]));
     emit finished(this);
 }
 

@@ -69,6 +69,9 @@ public:
 Q_SIGNALS:
     void connectionOpened(quint64 id, const QString &url, const QString &client);
     void connectionClosed(quint64 id, const QString &url, const QString &detail);
+    // Traffic that makes no connection record: a plain HTTP exchange, or a
+    // tunnel forwarded untouched (one line each, for logs).
+    void traffic(const QString &line);
     void finished(wslens::relay::RelaySession *session);
 
 private:
@@ -97,6 +100,7 @@ private:
     void attachWriter(bool clientSide);       // the side is connected and plain
     void retireWriter(bool clientSide);       // TLS starts on the side: Qt writes from now on
     void dropWriter(bool clientSide);         // the side's socket is thrown away
+    void discardUpstream();                   // aborts and forgets the server socket (and its writer)
     void halfCloseToward(bool toClient);      // FIN once what is queued is written
     void flushToward(bool toClient);          // plain side without a TcpWriter: send what Qt queued now
     void shutdownWrite(bool clientSide);      // TLS sides: the FIN itself
@@ -109,6 +113,7 @@ private:
     void onUpstreamReadyRead();
     void onUpstreamConnected();
     void onUpstreamError();
+    void upstreamConnectFailed(const QString &message);
     void processClientBuffer();
     bool handleRequestHead(HttpHead head);
     void dispatchRequest(const QByteArray &host, quint16 port);
@@ -163,6 +168,7 @@ private:
     bool m_responseKeepAlive = true;
 
     // Where requests go: fixed (reverse proxy, inside a CONNECT tunnel) or per request.
+    QByteArray m_upstreamRootTarget; // reverse mode: the upstream URL's path?query, used for a request to "/"
     bool m_fixedTarget = false;
     bool m_rewriteHost = false;
     QByteArray m_fixedHost;
@@ -179,6 +185,9 @@ private:
 
     // TLS
     bool m_tlsListener = false;    // reverse mode: the client speaks TLS first
+    bool m_helloSniffed = false;
+    bool m_rawTunnel = false;      // bytes are forwarded untouched (not HTTP, not intercepted)
+    qint64 m_forwarded[2] = {0, 0}; // bytes forwarded: [0] client to server, [1] server to client   // the first tunnel bytes were not a ClientHello
     bool m_clientTls = false;      // the client side is (being) encrypted by us
     bool m_upTls = false;          // the server side is (to be) TLS
     bool m_upTcpConnected = false; // the server socket got past TCP connect

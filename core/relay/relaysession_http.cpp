@@ -62,6 +62,14 @@ void RelaySession::processClientBuffer()
             // First bytes inside a CONNECT tunnel: plain HTTP (ws:// through a
             // proxy) is parsed and captured; anything else (TLS) is forwarded.
             if (!looksLikeHttpMethod(m_clientBuf.at(0))) {
+                if (m_clientBuf.at(0) == 0x16 && !m_helloSniffed && shouldIntercept()
+                    && m_client->unread(m_clientBuf)) {
+                    // A ClientHello that came with the CONNECT request (same
+                    // packet): back into the socket, where the handshake reads it.
+                    m_clientBuf.clear();
+                    sniffClientHello();
+                    return;
+                }
                 startRawTunnel();
                 return;
             }
@@ -129,14 +137,20 @@ bool RelaySession::handleRequestHead(HttpHead head)
         host = url.host(QUrl::FullyEncoded).toLatin1();
         port = quint16(url.port(80));
         head.target = pathAndQuery(url);
-        if (!head.hasHeader("Host"))
-            head.setHeader("Host", authorityString(host, port, 80));
+        // RFC 9112 3.2.2: a proxy replaces Host with the absolute-form target's authority.
+        const QByteArray authority = authorityString(host, port, 80);
+        if (head.header("Host") != authority)
+            head.setHeader("Host", authority);
     } else {
         host = m_fixedHost;
         port = m_fixedPort;
         if (head.target.startsWith("http://") || head.target.startsWith("ws://")
             || head.target.startsWith("https://") || head.target.startsWith("wss://"))
             head.target = pathAndQuery(QUrl::fromEncoded(head.target));
+        // --upstream ws://host:port/feed: a client asking for "/" gets /feed;
+        // any other path is the client's own.
+        if (head.target == "/" && !m_upstreamRootTarget.isEmpty() && !m_tunneled)
+            head.target = m_upstreamRootTarget;
         if (m_rewriteHost)
             head.setHeader("Host", authorityString(host, port, m_upTls ? 443 : 80));
     }
@@ -285,13 +299,7 @@ void RelaySession::cancelHeldHandshake()
 
 void RelaySession::connectUpstream(const QByteArray &host, quint16 port)
 {
-    if (m_upstream) {
-        dropWriter(false);
-        m_upstream->disconnect(this);
-        m_upstream->abort();
-        m_upstream->deleteLater();
-        m_upstream = nullptr;
-    }
+    discardUpstream();
     m_reusedUpstream = false;
     m_upHost = host;
     m_upPort = port;
@@ -386,27 +394,30 @@ void RelaySession::onUpstreamError()
     if (!m_upstream)
         return;
     if (m_upState == UpstreamState::Connecting) {
-        const QString message = upstreamFailureMessage();
-        m_timer.stop();
-        if (m_tunneled && !m_requestWaiting) {
-            // An intercepted tunnel whose client has not sent a request yet:
-            // answer its first request with the 502.
-            m_pendingFailure = message;
-            dropWriter(false);
-            m_upstream->disconnect(this);
-            m_upstream->abort();
-            m_upstream->deleteLater();
-            m_upstream = nullptr;
-            m_upState = UpstreamState::None;
-            if (m_clientState == ClientState::TlsHandshake)
-                m_timer.start(m_ctx->config.tlsHandshakeTimeoutMs);
-            return;
-        }
-        failRequest(502, "Bad Gateway", message);
+        upstreamConnectFailed(upstreamFailureMessage());
         return;
     }
     if (m_upstream->error() != QAbstractSocket::RemoteHostClosedError && m_closeDetail.isEmpty())
         m_closeDetail = QStringLiteral("server connection error: %1").arg(m_upstream->errorString());
+}
+
+// The server could not be reached (refused, unresolvable, timed out, TLS
+// failed): 502 with the reason, now or, inside an intercepted tunnel whose
+// client has not sent its request yet, in answer to that request.
+void RelaySession::upstreamConnectFailed(const QString &message)
+{
+    m_timer.stop();
+    if (m_tunneled && !m_requestWaiting && m_upstream) {
+        // An intercepted tunnel whose client has not sent a request yet:
+        // answer its first request with the 502.
+        m_pendingFailure = message;
+        discardUpstream();
+        m_upState = UpstreamState::None;
+        if (m_clientState == ClientState::TlsHandshake)
+            m_timer.start(m_ctx->config.tlsHandshakeTimeoutMs);
+        return;
+    }
+    failRequest(502, "Bad Gateway", message);
 }
 
 void RelaySession::onUpstreamReadyRead()
@@ -483,6 +494,11 @@ void RelaySession::handleResponseHead(const HttpHead &head, qsizetype headLength
     if (head.statusCode < 200)
         return; // 100 Continue and friends: the final response follows
     m_responseStarted = true;
+    if (!m_requestIsUpgrade)
+        emit traffic(QStringLiteral("http %1 %2 from %3: %4 %5")
+                         .arg(QString::fromLatin1(m_request.method), m_info.url, m_clientEndpoint)
+                         .arg(head.statusCode)
+                         .arg(QString::fromLatin1(head.reason)));
     if (m_requestIsUpgrade && m_recordOpen) {
         m_info.responseStatus = head.statusCode;
         m_info.responseReason = head.reason;
@@ -594,13 +610,7 @@ void RelaySession::failRequest(int status, const QByteArray &reason, const QStri
                               + "\r\nConnection: close\r\nProxy-Connection: close\r\n\r\n" + body;
         writeTo(true, response);
     }
-    if (m_upstream) {
-        dropWriter(false);
-        m_upstream->disconnect(this);
-        m_upstream->abort();
-        m_upstream->deleteLater();
-        m_upstream = nullptr;
-    }
+    discardUpstream();
     m_upState = UpstreamState::Closing;
     m_clientState = ClientState::Closing;
     closeClientGracefully();

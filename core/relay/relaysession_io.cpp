@@ -99,6 +99,17 @@ void RelaySession::dropWriter(bool clientSide)
     w.release()->deleteLater();
 }
 
+void RelaySession::discardUpstream()
+{
+    if (!m_upstream)
+        return;
+    dropWriter(false);
+    m_upstream->disconnect(this);
+    m_upstream->abort();
+    m_upstream->deleteLater();
+    m_upstream = nullptr;
+}
+
 void RelaySession::halfCloseToward(bool toClient)
 {
     if (TcpWriter *w = m_writer[toClient ? 1 : 0].get()) {

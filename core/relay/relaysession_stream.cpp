@@ -81,11 +81,18 @@ void RelaySession::startRawTunnel()
     // Hook for issue 5 (TLS interception of CONNECT tunnels): cfg.tunnelPolicy.
     m_clientState = ClientState::Raw;
     m_upState = UpstreamState::Raw;
+    if (!m_rawTunnel) {
+        m_rawTunnel = true;
+        emit traffic(QStringLiteral("tunnel %1 from %2: forwarded untouched")
+                         .arg(QString::fromLatin1(authorityString(m_fixedHost, m_fixedPort, 0)), m_clientEndpoint));
+    }
     if (!m_upBuf.isEmpty()) {
+        m_forwarded[1] += m_upBuf.size();
         writeTo(true, m_upBuf);
         m_upBuf.clear();
     }
     if (!m_clientBuf.isEmpty() && m_upstream) {
+        m_forwarded[0] += m_clientBuf.size();
         writeTo(false, m_clientBuf);
         m_clientBuf.clear();
     }
@@ -189,6 +196,7 @@ void RelaySession::forwardChunk(bool fromClient, const QByteArray &chunk)
         return; // rules are active: what to send went through writeIntercepted()
     StreamCapture *cap = m_capture[fromClient ? 0 : 1].get();
     qsizetype n = chunk.size();
+    m_forwarded[fromClient ? 0 : 1] += n;
     if (cap && m_wsActive)
         n = cap->process(chunk, nowUs());
     if (canWrite(!fromClient)) {

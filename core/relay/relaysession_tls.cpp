@@ -35,6 +35,7 @@ void RelaySession::sniffClientHello()
             m_timer.start(m_ctx->config.tlsHandshakeTimeoutMs);
         return;
     case tls::ClientHelloPeek::Status::NotTls:
+        m_helloSniffed = true; // not a ClientHello after all: never sniffed again
         if (m_tlsListener) {
             // Plain bytes on a TLS listener: nothing sensible to answer.
             m_timer.stop();
@@ -146,10 +147,7 @@ QString RelaySession::upstreamFailureMessage() const
         const QString reason = m_upstream->errorString(); // certificate errors in Qt's words, or the TLS error
         return QStringLiteral("upstream TLS handshake with %1 failed: %2").arg(where, reason);
     }
-    return QStringLiteral("could not connect to %1:%2: %3")
-        .arg(QString::fromLatin1(m_upHost))
-        .arg(m_upPort)
-        .arg(m_upstream->errorString());
+    return QStringLiteral("could not connect to %1: %2").arg(where, m_upstream->errorString());
 }
 
 } // namespace wslens::relay

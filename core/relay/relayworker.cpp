@@ -22,6 +22,7 @@ void RelayWorker::adopt(qintptr descriptor)
     m_sessions.insert(session);
     connect(session, &RelaySession::connectionOpened, this, &RelayWorker::connectionOpened);
     connect(session, &RelaySession::connectionClosed, this, &RelayWorker::connectionClosed);
+    connect(session, &RelaySession::traffic, this, &RelayWorker::traffic);
     connect(session, &RelaySession::finished, this, &RelayWorker::onFinished, Qt::QueuedConnection);
 }
 

@@ -27,6 +27,7 @@ public:
 Q_SIGNALS:
     void connectionOpened(quint64 id, const QString &url, const QString &client);
     void connectionClosed(quint64 id, const QString &url, const QString &detail);
+    void traffic(const QString &line);
 
 private:
     void onFinished(RelaySession *session);

@@ -99,6 +99,7 @@ QByteArray connectionLine(const ConnectionInfo &c)
         {QStringLiteral("server_close_reason"), c.serverCloseReason},
         {QStringLiteral("error"), c.error.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(c.error)},
         {QStringLiteral("tls"), c.tls},
+        {QStringLiteral("insecure_upstream"), c.insecureUpstream},
     };
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }

@@ -125,6 +125,19 @@ qint64 ChunkQueue::skip(qint64 maxSize)
     return skipped;
 }
 
+void ChunkQueue::prepend(const QByteArray &bytes)
+{
+    if (bytes.isEmpty())
+        return;
+    if (m_offset > 0) {
+        QByteArray &front = m_chunks.front();
+        front = front.mid(m_offset);
+        m_offset = 0;
+    }
+    m_chunks.push_front(bytes);
+    m_size += bytes.size();
+}
+
 void ChunkQueue::clear()
 {
     m_chunks.clear();

@@ -31,6 +31,8 @@ public:
     qint64 peek(char *data, qint64 maxSize) const;
     qint64 skip(qint64 maxSize);
     void clear();
+    // Puts bytes back in front of what is buffered (they are read first).
+    void prepend(const QByteArray &bytes);
 
     // Gives a chunk that has been written out back to this thread's pool (if
     // nobody else holds it), so the next read reuses warm memory instead of

@@ -776,6 +776,14 @@ qint64 TlsSocket::skip(qint64 maxSize)
     return n;
 }
 
+bool TlsSocket::unread(const QByteArray &bytes)
+{
+    if (m_phase != Phase::Plain)
+        return false;
+    m_readBuffer.prepend(bytes);
+    return true;
+}
+
 qint64 TlsSocket::write(const QByteArray &data)
 {
     if (m_state == QAbstractSocket::UnconnectedState || m_closeAfterWrite)

@@ -108,6 +108,10 @@ public:
     qint64 peek(char *data, qint64 maxSize) const;
     QByteArray peek(qint64 maxSize) const;
     qint64 skip(qint64 maxSize);
+    // Puts bytes that were read back in front of the read buffer (plain phase
+    // only: e.g. a ClientHello read together with the request before it, so
+    // that startServerEncryption() sees it). False once TLS has started.
+    bool unread(const QByteArray &bytes);
     // Queues bytes (the QByteArray is kept by reference: no copy).
     qint64 write(const QByteArray &data);
     qint64 write(const char *data, qint64 size);

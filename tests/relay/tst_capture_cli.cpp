@@ -21,6 +21,7 @@ private slots:
     void captureUntilSignal();
     void stopsAfterDuration();
     void usageErrors();
+    void linesForHttpAndTunnels();
 };
 
 void TestCaptureCli::captureUntilSignal_data()
@@ -111,6 +112,64 @@ void TestCaptureCli::usageErrors()
         QCOMPARE(p.waitForExit(10000), 2);
         QVERIFY(!p.allStderr().isEmpty());
     }
+}
+
+// Explicit-proxy mode: a plain HTTP request and a tunnel forwarded untouched
+// have no connection record, but each gets its line.
+void TestCaptureCli::linesForHttpAndTunnels()
+{
+    // One server: answers an HTTP GET, echoes anything else.
+    QTcpServer server;
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+    connect(&server, &QTcpServer::newConnection, this, [&] {
+        QTcpSocket *c = server.nextPendingConnection();
+        connect(c, &QTcpSocket::readyRead, c, [c] {
+            const QByteArray in = c->readAll();
+            if (in.startsWith("GET "))
+                c->write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi");
+            else
+                c->write(in);
+        });
+        connect(c, &QTcpSocket::disconnected, c, &QObject::deleteLater);
+    });
+    QTemporaryDir dir;
+    ChildProcess p;
+    QVERIFY(p.start(wslensBinary(), {QStringLiteral("capture"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                                     QStringLiteral("--save"), dir.filePath(QStringLiteral("h.wslens"))}));
+    const quint16 port = portFromListeningLine(p.waitForLine("listening on"));
+    QVERIFY2(port, qPrintable(p.errorString()));
+    const QByteArray authority = "127.0.0.1:" + QByteArray::number(server.serverPort());
+
+    QTcpSocket http;
+    http.connectToHost(QHostAddress::LocalHost, port);
+    QVERIFY(http.waitForConnected(3000));
+    http.write("GET http://" + authority + "/page HTTP/1.1\r\nHost: " + authority + "\r\nConnection: close\r\n\r\n");
+    QByteArray got;
+    QTRY_VERIFY_WITH_TIMEOUT((got += http.readAll()).endsWith("hi"), 5000);
+    QVERIFY2(got.startsWith("HTTP/1.1 200 OK"), got.constData());
+    bool seen = false;
+    QTRY_VERIFY_WITH_TIMEOUT(seen || (seen = !p.waitForLine("http GET http://" + authority + "/page from 127.0.0.1:", 20).isEmpty()), 5000);
+
+    QTcpSocket tunnel;
+    tunnel.connectToHost(QHostAddress::LocalHost, port);
+    QVERIFY(tunnel.waitForConnected(3000));
+    tunnel.write("CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n\r\n");
+    QByteArray head;
+    QTRY_VERIFY_WITH_TIMEOUT((head += tunnel.readAll()).endsWith("\r\n\r\n"), 5000);
+    QVERIFY2(head.startsWith("HTTP/1.1 200"), head.constData());
+    tunnel.write(QByteArray("\x00\x01 not http", 11));
+    QByteArray echo;
+    QTRY_COMPARE_WITH_TIMEOUT((echo += tunnel.readAll()).size(), 11, 5000);
+    seen = false;
+    QTRY_VERIFY_WITH_TIMEOUT(seen || (seen = !p.waitForLine("tunnel " + authority + " from 127.0.0.1:", 20).isEmpty()), 5000);
+    tunnel.disconnectFromHost();
+    QByteArray closedLine;
+    QTRY_VERIFY_WITH_TIMEOUT(!closedLine.isEmpty() || !(closedLine = p.waitForLine("tunnel " + authority, 20)).isEmpty(), 5000);
+    QVERIFY2(closedLine.contains("closed: 11 bytes to the server, 11 to the client"), closedLine.constData());
+
+    p.process().terminate();
+    QCOMPARE(p.waitForExit(10000), 0);
+    QVERIFY(p.allStdout().contains("stopped: 0 connections"));
 }
 
 QTEST_GUILESS_MAIN(TestCaptureCli)

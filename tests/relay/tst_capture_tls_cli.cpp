@@ -19,8 +19,10 @@ class TestCaptureTlsCli : public QObject
 private slots:
     void usageErrors_data();
     void usageErrors();
+    void tlsListenerToWssUpstream_data();
     void tlsListenerToWssUpstream();
     void caNoticeOnFirstUseAndPermissionWarning();
+    void noTlsInterceptTunnelsUntouched();
 };
 
 
@@ -55,19 +57,31 @@ void TestCaptureTlsCli::usageErrors()
     QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("s.wslens"))));
 }
 
+void TestCaptureTlsCli::tlsListenerToWssUpstream_data()
+{
+    QTest::addColumn<bool>("insecure");
+    QTest::newRow("--upstream-ca") << false;
+    QTest::newRow("--insecure-upstream") << true; // the server's CA is not trusted; errors ignored and recorded
+}
+
 void TestCaptureTlsCli::tlsListenerToWssUpstream()
 {
+    QFETCH(bool, insecure);
     TlsWorld world;
     QVERIFY(world.init());
     auto server = startWssServer(*world.serverCa, QStringLiteral("127.0.0.1"));
     QVERIFY(server);
     const QString caDir = world.dir.filePath(QStringLiteral("cli-ca"));
-    ChildProcess p;
-    QVERIFY(p.start(wslensBinary(),
-                    {QStringLiteral("capture"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+    QStringList args{QStringLiteral("capture"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
                      QStringLiteral("--upstream"), QStringLiteral("wss://127.0.0.1:%1/").arg(server->serverPort()),
-                     QStringLiteral("--tls"), QStringLiteral("--ca-dir"), caDir, QStringLiteral("--upstream-ca"),
-                     world.serverCaFile(), QStringLiteral("--save"), world.dir.filePath(QStringLiteral("s.wslens"))}));
+                     QStringLiteral("--tls"), QStringLiteral("--ca-dir"), caDir, QStringLiteral("--save"),
+                     world.dir.filePath(QStringLiteral("s.wslens"))};
+    if (insecure)
+        args << QStringLiteral("--insecure-upstream");
+    else
+        args << QStringLiteral("--upstream-ca") << world.serverCaFile();
+    ChildProcess p;
+    QVERIFY(p.start(wslensBinary(), args));
     const quint16 port = portFromListeningLine(p.waitForLine("listening on"));
     QVERIFY2(port, qPrintable(p.errorString()));
 
@@ -87,6 +101,19 @@ void TestCaptureTlsCli::tlsListenerToWssUpstream()
     QCOMPARE(p.waitForExit(10000), 0);
     QVERIFY2(p.allStderr().contains("serving TLS with the CA"), p.allStderr().constData());
     QVERIFY(p.allStdout().contains("stopped: 1 connections"));
+
+    // What inspect says of the upstream's certificate check.
+    ChildProcess summary;
+    QVERIFY(summary.start(wslensBinary(), {QStringLiteral("inspect"), world.dir.filePath(QStringLiteral("s.wslens"))}));
+    QCOMPARE(summary.waitForExit(10000), 0);
+    QCOMPARE(summary.allStdout().contains("upstream certificate NOT verified"), insecure);
+    ChildProcess lines;
+    QVERIFY(lines.start(wslensBinary(), {QStringLiteral("inspect"), QStringLiteral("--frames"),
+                                         world.dir.filePath(QStringLiteral("s.wslens"))}));
+    QCOMPARE(lines.waitForExit(10000), 0);
+    QVERIFY2(lines.allStdout().contains(insecure ? "\"insecure_upstream\":true" : "\"insecure_upstream\":false"),
+             lines.allStdout().left(2000).constData());
+    QVERIFY(lines.allStdout().contains("\"tls\":true"));
 }
 
 void TestCaptureTlsCli::caNoticeOnFirstUseAndPermissionWarning()
@@ -170,6 +197,33 @@ void TestCaptureTlsCli::caNoticeOnFirstUseAndPermissionWarning()
     QVERIFY2(err.count(folderWarning) == 1,
              err.constData());
     QCOMPARE(modeOf(caDir), 0700);
+}
+
+
+// --no-tls-intercept: a TLS CONNECT is a plain tunnel (the client sees the
+// server's own certificate), no CA is made, nothing is recorded.
+void TestCaptureTlsCli::noTlsInterceptTunnelsUntouched()
+{
+    TlsWorld world;
+    QVERIFY(world.init());
+    auto server = startWssServer(*world.serverCa, QStringLiteral("localhost"));
+    QVERIFY(server);
+    const QString caDir = world.dir.filePath(QStringLiteral("never-made"));
+    ChildProcess p;
+    QVERIFY(p.start(wslensBinary(), {QStringLiteral("capture"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                                     QStringLiteral("--no-tls-intercept"), QStringLiteral("--ca-dir"), caDir,
+                                     QStringLiteral("--save"), world.dir.filePath(QStringLiteral("s.wslens"))}));
+    const quint16 port = portFromListeningLine(p.waitForLine("listening on"));
+    QVERIFY2(port, qPrintable(p.errorString()));
+    auto s = openTunnel(port, "localhost:" + QByteArray::number(server->serverPort()));
+    QVERIFY(s);
+    QVERIFY2(encryptTunnel(*s, world.serverCa->caCertificate(), QStringLiteral("localhost")), qPrintable(s->errorString()));
+    QCOMPARE(s->peerCertificate(), world.serverCa->leafFor(QStringLiteral("localhost")).certificate);
+    s->disconnectFromHost();
+    p.process().terminate();
+    QCOMPARE(p.waitForExit(10000), 0);
+    QVERIFY(!QFile::exists(caDir + QStringLiteral("/wslens-ca-cert.pem")));
+    QVERIFY2(p.allStdout().contains("stopped: 0 connections"), p.allStdout().constData());
 }
 
 QTEST_GUILESS_MAIN(TestCaptureTlsCli)

@@ -10,6 +10,7 @@ class TestRelayErrors : public QObject
     Q_OBJECT
 private slots:
     void upstreamRefuses();
+    void silentUpstreamTimesOutWith502();
     void peerClosesMidFrame_data();
     void peerClosesMidFrame();
     void strictClosesOffender_data();
@@ -36,6 +37,39 @@ void TestRelayErrors::upstreamRefuses()
     QVERIFY2(c.error.contains(QLatin1String("refused"), Qt::CaseInsensitive), qPrintable(c.error));
     QVERIFY(c.closedUs > 0);
     QTRY_COMPARE_WITH_TIMEOUT(client.socket().state(), QAbstractSocket::UnconnectedState, 3000);
+}
+
+// A server that accepts TCP and never answers the TLS ClientHello: after the
+// connect timeout the client gets 502 (not 504) with the reason, and a record.
+void TestRelayErrors::silentUpstreamTimesOutWith502()
+{
+    QTcpServer silent;
+    QVERIFY(silent.listen(QHostAddress::LocalHost, 0));
+    QList<QTcpSocket *> accepted;
+    connect(&silent, &QTcpServer::newConnection, this, [&] { accepted.append(silent.nextPendingConnection()); });
+    MemorySink sink;
+    auto r = std::make_unique<relay::Relay>();
+    relay::RelayConfig cfg;
+    cfg.mode = RelayMode::ReverseProxy;
+    cfg.listenPort = 0;
+    cfg.upstream = QUrl(QStringLiteral("wss://127.0.0.1:%1/").arg(silent.serverPort()));
+    cfg.connectTimeoutMs = 700;
+    r->setConfig(cfg);
+    r->setCaptureSink(&sink);
+    QVERIFY(r->start());
+    RawUpgradeClient client;
+    QElapsedTimer t;
+    t.start();
+    QVERIFY(!client.connectAndUpgrade(r->listenPort(), "/x"));
+    QVERIFY2(client.responseHead().startsWith("HTTP/1.1 502 Bad Gateway"), client.responseHead().constData());
+    QVERIFY2(t.elapsed() >= 600, qPrintable(QString::number(t.elapsed())));
+    QTRY_COMPARE_WITH_TIMEOUT(sink.connectionCount(), 1, 3000);
+    const ConnectionInfo c = sink.connections().first();
+    QCOMPARE(c.responseStatus, 502);
+    QVERIFY2(c.error.contains(QLatin1String("timed out in the TLS handshake")), qPrintable(c.error));
+    QVERIFY2(c.error.contains(QStringLiteral("127.0.0.1:%1").arg(silent.serverPort())), qPrintable(c.error));
+    QTRY_COMPARE_WITH_TIMEOUT(r->activeConnections(), 0, 3000);
+    qDeleteAll(accepted);
 }
 
 void TestRelayErrors::peerClosesMidFrame_data()

@@ -37,6 +37,7 @@ private slots:
     void tlsListener();
     void tlsListenerRefusesPlainBytes();
     void pythonThroughProxy();
+    void clientHelloWithTheConnectRequest();
     void stalledHandshakeTimesOut_data();
     void stalledHandshakeTimesOut();
     void noDescriptorLeaks();
@@ -392,6 +393,30 @@ void TestRelayTls::pythonThroughProxy()
     QCOMPARE(up.size(), 3);
     QCOMPARE(up.at(0), QByteArray("hello from python over tls"));
     QCOMPARE(sink.messages(Direction::ServerToClient), up);
+}
+
+// CONNECT and the ClientHello in one write, before the proxy's 200: the
+// tunnel is still intercepted (not passed through as opaque bytes).
+void TestRelayTls::clientHelloWithTheConnectRequest()
+{
+    const QString python = debianPython();
+    if (!QFile::exists(python))
+        QSKIP("/usr/bin/python3 missing");
+    TlsChain chain;
+    QVERIFY(chain.start(*m_world.serverCa, QStringLiteral("localhost"), m_world.interceptingProxy()));
+    ChildProcess client;
+    QVERIFY(client.start(python, {testDataPath(QStringLiteral("relay/peers/py_pipelined_tls.py")),
+                                  QStringLiteral("localhost:%1").arg(chain.serverPort()),
+                                  QStringLiteral("127.0.0.1:%1").arg(chain.relayPort()), QStringLiteral("--ca"),
+                                  m_world.relayCa->certificateFilePath()}));
+    const int code = client.waitForExit(15000);
+    QVERIFY2(code == 0, QByteArray(client.allStdout() + client.allStderr()).constData());
+    QTRY_VERIFY_WITH_TIMEOUT(chain.sink.connectionCount() == 1, 5000);
+    const ConnectionInfo c = chain.sink.connections().first();
+    QCOMPARE(c.url, QStringLiteral("wss://localhost:%1/pipelined").arg(chain.serverPort()));
+    QVERIFY(c.tls);
+    QTRY_COMPARE_WITH_TIMEOUT(chain.sink.messages(Direction::ClientToServer).value(0), QByteArray("pipelined hello"), 5000);
+    QCOMPARE(chain.sink.messages(Direction::ServerToClient).value(0), QByteArray("pipelined hello"));
 }
 
 void TestRelayTls::stalledHandshakeTimesOut_data()

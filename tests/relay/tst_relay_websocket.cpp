@@ -15,12 +15,13 @@ namespace {
 class EchoServer : public QObject
 {
 public:
-    EchoServer()
+    explicit EchoServer(const QHostAddress &address = QHostAddress(QHostAddress::LocalHost))
         : m_server(QStringLiteral("echo"), QWebSocketServer::NonSecureMode)
     {
         QObject::connect(&m_server, &QWebSocketServer::newConnection, this, [this] {
             while (QWebSocket *ws = m_server.nextPendingConnection()) {
                 ws->setParent(this);
+                paths << ws->requestUrl().toString(QUrl::RemoveScheme | QUrl::RemoveAuthority);
                 QObject::connect(ws, &QWebSocket::textMessageReceived, ws,
                                  [ws](const QString &m) { ws->sendTextMessage(m); });
                 QObject::connect(ws, &QWebSocket::binaryMessageReceived, ws,
@@ -28,9 +29,10 @@ public:
                 QObject::connect(ws, &QWebSocket::disconnected, ws, &QObject::deleteLater);
             }
         });
-        m_server.listen(QHostAddress::LocalHost, 0);
+        m_server.listen(address, 0);
     }
     quint16 port() const { return m_server.serverPort(); }
+    QStringList paths; // path?query of every request the server accepted
 
 private:
     QWebSocketServer m_server;
@@ -44,6 +46,10 @@ class TestRelayWebSocket : public QObject
 private slots:
     void echoThroughRelay_data();
     void echoThroughRelay();
+    void reverseProxyPath_data();
+    void reverseProxyPath();
+    void ipv6_data();
+    void ipv6();
     void noLeakedDescriptors();
     void stopClosesConnections();
     void warnsWhenNotLoopback();
@@ -127,6 +133,110 @@ void TestRelayWebSocket::echoThroughRelay()
     }
     relay->stop();
     QCOMPARE(relay->state(), relay::Relay::State::Stopped);
+}
+
+void TestRelayWebSocket::reverseProxyPath_data()
+{
+    QTest::addColumn<QString>("upstreamPath"); // after ws://127.0.0.1:PORT
+    QTest::addColumn<QString>("clientPath");   // what the client asks the relay for
+    QTest::addColumn<QString>("serverPath");   // what reaches the server
+    QTest::newRow("no upstream path") << QString() << QStringLiteral("/chat?room=1") << QStringLiteral("/chat?room=1");
+    QTest::newRow("upstream path, client asks for /") << QStringLiteral("/feed?v=2") << QStringLiteral("/")
+                                                      << QStringLiteral("/feed?v=2");
+    QTest::newRow("upstream path, client asks for the same") << QStringLiteral("/feed") << QStringLiteral("/feed")
+                                                             << QStringLiteral("/feed");
+    QTest::newRow("upstream path, client asks for another") << QStringLiteral("/feed") << QStringLiteral("/other?x")
+                                                            << QStringLiteral("/other?x");
+    QTest::newRow("upstream /, client path kept") << QStringLiteral("/") << QStringLiteral("/a/b") << QStringLiteral("/a/b");
+}
+
+// Reverse proxy: the client's path and query go upstream unchanged; a client
+// asking for "/" gets the upstream URL's own path (--upstream ws://h:p/feed).
+void TestRelayWebSocket::reverseProxyPath()
+{
+    QFETCH(QString, upstreamPath);
+    QFETCH(QString, clientPath);
+    QFETCH(QString, serverPath);
+    EchoServer server;
+    QVERIFY(server.port());
+    MemorySink sink;
+    auto r = std::make_unique<relay::Relay>();
+    relay::RelayConfig cfg;
+    cfg.mode = RelayMode::ReverseProxy;
+    cfg.listenPort = 0;
+    cfg.upstream = QUrl(QStringLiteral("ws://127.0.0.1:%1%2").arg(server.port()).arg(upstreamPath));
+    r->setConfig(cfg);
+    r->setCaptureSink(&sink);
+    QVERIFY(r->start());
+    QWebSocket client;
+    client.setProxy(QNetworkProxy::NoProxy);
+    client.open(QUrl(QStringLiteral("ws://127.0.0.1:%1%2").arg(r->listenPort()).arg(clientPath)));
+    QTRY_COMPARE_WITH_TIMEOUT(client.state(), QAbstractSocket::ConnectedState, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(server.paths, QStringList{serverPath}, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(sink.connectionCount(), 1, 5000);
+    QCOMPARE(sink.connections().first().url, QStringLiteral("ws://127.0.0.1:%1%2").arg(server.port()).arg(serverPath));
+    QCOMPARE(sink.connections().first().requestTarget, serverPath.toLatin1());
+    client.close();
+    QTRY_VERIFY_WITH_TIMEOUT(sink.allClosed(), 5000);
+}
+
+void TestRelayWebSocket::ipv6_data()
+{
+    QTest::addColumn<int>("how"); // 0 reverse proxy, 1 absolute-form, 2 CONNECT
+    QTest::newRow("reverse proxy to ws://[::1]") << 0;
+    QTest::newRow("GET http://[::1]:port/ (absolute-form)") << 1;
+    QTest::newRow("CONNECT [::1]:port") << 2;
+}
+
+// The relay listening on ::1 and reaching a server on ::1, in each way a
+// client can name an IPv6 server.
+void TestRelayWebSocket::ipv6()
+{
+    QFETCH(int, how);
+    EchoServer server{QHostAddress(QHostAddress::LocalHostIPv6)};
+    if (!server.port())
+        QSKIP("no IPv6 loopback here");
+    const QByteArray authority = "[::1]:" + QByteArray::number(server.port());
+    MemorySink sink;
+    auto r = std::make_unique<relay::Relay>();
+    relay::RelayConfig cfg;
+    cfg.mode = how == 0 ? RelayMode::ReverseProxy : RelayMode::ExplicitProxy;
+    cfg.listenAddress = QHostAddress(QHostAddress::LocalHostIPv6);
+    cfg.listenPort = 0;
+    if (how == 0)
+        cfg.upstream = QUrl(QStringLiteral("ws://") + QString::fromLatin1(authority) + QLatin1Char('/'));
+    r->setConfig(cfg);
+    r->setCaptureSink(&sink);
+    QVERIFY2(r->start(), qPrintable(r->errorString()));
+    QVERIFY2(r->proxyAddress().startsWith(QLatin1String("[::1]:")), qPrintable(r->proxyAddress()));
+
+    QTcpSocket s;
+    s.connectToHost(QHostAddress(QHostAddress::LocalHostIPv6), r->listenPort());
+    QVERIFY(s.waitForConnected(3000));
+    QByteArray buffer;
+    QByteArray head;
+    if (how == 2) {
+        s.write("CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n\r\n");
+        QVERIFY(readHead(s, buffer, head));
+        QVERIFY2(head.startsWith("HTTP/1.1 200"), head.constData());
+    }
+    const QByteArray target = how == 1 ? "http://" + authority + "/v6?x=1" : QByteArray("/v6?x=1");
+    s.write("GET " + target + " HTTP/1.1\r\nHost: " + authority
+            + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+              "Sec-WebSocket-Version: 13\r\n\r\n");
+    QVERIFY(readHead(s, buffer, head));
+    QVERIFY2(head.startsWith("HTTP/1.1 101"), head.constData());
+    FrameSpec spec;
+    spec.masked = true;
+    spec.maskKey = 0x01020304;
+    spec.opcode = Opcode::Text;
+    s.write(FrameWriter::frame(spec, QByteArray("over ipv6")));
+    QTRY_COMPARE_WITH_TIMEOUT(sink.messages(Direction::ServerToClient), QList<QByteArray>{"over ipv6"}, 5000);
+    QCOMPARE(server.paths, QStringList{QStringLiteral("/v6?x=1")});
+    const ConnectionInfo c = sink.connections().first();
+    QCOMPARE(c.url, QStringLiteral("ws://") + QString::fromLatin1(authority) + QStringLiteral("/v6?x=1"));
+    QCOMPARE(c.serverEndpoint, QString::fromLatin1(authority));
+    QVERIFY2(c.clientEndpoint.startsWith(QLatin1String("[::1]:")), qPrintable(c.clientEndpoint));
 }
 
 void TestRelayWebSocket::noLeakedDescriptors()

@@ -133,6 +133,13 @@ void TestClientHello::globs_data()
     QTest::newRow("question mark") << QStringList{QStringLiteral("ws?.example.com")} << QStringLiteral("ws1.example.com") << true;
     QTest::newRow("ip glob") << QStringList{QStringLiteral("10.0.*")} << QStringLiteral("10.0.3.4") << true;
     QTest::newRow("ipv6 brackets") << QStringList{QStringLiteral("::1")} << QStringLiteral("[::1]") << true;
+    QTest::newRow("bracketed ipv6 pattern") << QStringList{QStringLiteral("[::1]")} << QStringLiteral("::1") << true;
+    QTest::newRow("bracketed ipv6 pattern with port") << QStringList{QStringLiteral("[::1]:443")} << QStringLiteral("::1") << true;
+    QTest::newRow("ipv6 not cut at a colon") << QStringList{QStringLiteral("::")} << QStringLiteral("::1") << false;
+    QTest::newRow("pattern with port") << QStringList{QStringLiteral("example.com:443")} << QStringLiteral("example.com") << true;
+    QTest::newRow("glob with port") << QStringList{QStringLiteral("*.example.com:8443")} << QStringLiteral("ws.example.com") << true;
+    QTest::newRow("pattern with trailing dot") << QStringList{QStringLiteral("example.com.")} << QStringLiteral("example.com") << true;
+    QTest::newRow("spaces around") << QStringList{QStringLiteral("  Example.com ")} << QStringLiteral("example.com") << true;
     QTest::newRow("second pattern") << QStringList{QStringLiteral("a.test"), QStringLiteral("*.b.test")} << QStringLiteral("x.b.test") << true;
     QTest::newRow("empty list") << QStringList() << QStringLiteral("x") << false;
     QTest::newRow("many stars") << QStringList{QStringLiteral("*a*a*a*a*a*b")} << QString(200, QLatin1Char('a')) << false;

@@ -266,6 +266,10 @@ QString FrameDetailView::handshakeText(const ConnectionInfo &c)
         out += tr("# extensions %1\n").arg(QString::fromLatin1(c.extensions));
     if (c.handshakeDoneUs > 0 && c.openedUs > 0)
         out += tr("# handshake took %1\n").arg(fmt::duration(c.handshakeDoneUs - c.openedUs));
+    if (c.insecureUpstream)
+        out += tr("# TLS: upstream certificate NOT verified (insecure upstream setting)\n");
+    else if (c.tls)
+        out += tr("# TLS: yes\n");
     if (!c.error.isEmpty())
         out += tr("# error: %1\n").arg(c.error);
     return out;
