@@ -9,6 +9,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include <malloc.h>
+
 namespace {
 
 void setApplicationIdentity()
@@ -35,6 +37,13 @@ int runGui(int argc, char **argv, const QString &fileToOpen)
 int main(int argc, char **argv)
 {
     using namespace wslens;
+    // The relay allocates and frees a payload buffer per frame on its worker
+    // threads. With glibc's defaults the freed top of a thread's heap goes back
+    // to the kernel after each burst and large payloads are mmap()ed one by one,
+    // so the next frames fault in fresh zeroed pages (~4% of the relay's CPU at
+    // 64 KiB frames, docs/PERFORMANCE.md). Keep freed memory for reuse instead.
+    mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 128 * 1024 * 1024);
     if (argc > 1) {
         const char *first = argv[1];
         if (!std::strcmp(first, "--version") || !std::strcmp(first, "-v")) {

@@ -217,6 +217,13 @@ void FrameParser::deliverPayload(const char *data, std::size_t size, FrameSink &
         m_payloadOffset += size;
         return;
     }
+    if (char *dst = sink.payloadDestination(size)) {
+        applyMask(dst, data, size, m_frame.maskKey, std::size_t(m_payloadOffset & 3));
+        inspectPayload(dst, size, sink);
+        sink.framePayload(dst, size);
+        m_payloadOffset += size;
+        return;
+    }
     if (m_scratch.size() < kScratchSize)
         m_scratch.resize(kScratchSize);
     while (size) {

@@ -21,6 +21,16 @@ public:
     virtual void framePayload(const char *data, std::size_t size) = 0;
     virtual void frameEnd() = 0;
     virtual void violation(Violation v) = 0;
+    // Optional, for sinks that keep payloads: room for `size` unmasked bytes
+    // at the end of the sink's own copy of the current payload. A masked
+    // piece is then unmasked straight into it (one pass, no scratch buffer)
+    // and framePayload() follows with that very pointer. nullptr (the
+    // default): the parser's scratch buffer, and the sink copies.
+    virtual char *payloadDestination(std::size_t size)
+    {
+        (void)size;
+        return nullptr;
+    }
 };
 
 struct ParserLimits

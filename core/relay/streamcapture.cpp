@@ -118,6 +118,7 @@ void StreamCapture::frameHeader(const FrameHeader &header)
     m_record.edit = m_editMark;
     m_frameStart = m_nextFrameStart;
     m_frameOpen = true;
+    m_inPlace = nullptr;
     if (header.payloadLength > m_options.maxFrameSize) {
         // An absurd length: treat framing as lost; the rest is recorded as
         // unparsed bytes (shared chunks, nothing accumulated).
@@ -147,10 +148,28 @@ void StreamCapture::frameHeader(const FrameHeader &header)
     }
 }
 
+char *StreamCapture::payloadDestination(std::size_t size)
+{
+    if (m_lost || !m_frameOpen)
+        return nullptr;
+    const quint64 room = m_options.maxFrameSize - std::min<quint64>(m_options.maxFrameSize, quint64(m_record.payload.size()));
+    if (size > room)
+        return nullptr; // the copy path cuts it to the limit
+    const qsizetype at = m_record.payload.size();
+    m_record.payload.resize(at + qsizetype(size)); // new bytes uninitialised; the parser fills them
+    char *dst = m_record.payload.data() + at;
+    m_inPlace = dst;
+    return dst;
+}
+
 void StreamCapture::framePayload(const char *data, std::size_t size)
 {
     if (m_lost || !m_frameOpen)
         return;
+    if (data == m_inPlace) {
+        m_inPlace = nullptr; // unmasked straight into the record
+        return;
+    }
     const quint64 room = m_options.maxFrameSize - std::min<quint64>(m_options.maxFrameSize, quint64(m_record.payload.size()));
     m_record.payload.append(data, qsizetype(std::min<quint64>(room, size)));
 }

@@ -64,6 +64,7 @@ public:
 private:
     void frameHeader(const FrameHeader &header) override;
     void framePayload(const char *data, std::size_t size) override;
+    char *payloadDestination(std::size_t size) override;
     void frameEnd() override;
     void violation(Violation v) override;
     void finishMessage(FrameRecord &record);
@@ -78,6 +79,7 @@ private:
     // current frame
     FrameRecord m_record;
     bool m_frameOpen = false;
+    const char *m_inPlace = nullptr; // payloadDestination() handed out this; framePayload() only commits
     quint64 m_frameStart = 0;     // stream offset of the current frame's first byte
     quint64 m_nextFrameStart = 0; // stream offset just past the last finished frame
     // current data message

@@ -21,6 +21,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 namespace wslens::tls {
@@ -31,6 +32,7 @@ constexpr qsizetype kReadChunk = 64 * 1024;        // per read(2) / SSL_read tar
 constexpr qint64 kMaxReadPerPass = 1024 * 1024;    // unbounded buffer: yield to the event loop after this
 constexpr qsizetype kSslWriteChunk = 1024 * 1024;  // SSL_write length cap (it writes one record per call)
 constexpr qsizetype kCoalesceBelow = 16 * 1024;    // small writes are appended to the previous one
+constexpr int kMaxGather = 16;                      // plain: queued buffers per sendmsg(2)
 
 QString errnoText(int e)
 {
@@ -465,7 +467,17 @@ qint64 TlsSocket::writeOut(bool report)
         const qsizetype left = front.size() - m_writePos;
         qint64 n;
         if (!tls) {
-            n = ::send(m_fd, at, size_t(left), MSG_NOSIGNAL);
+            // One sendmsg(2) for up to kMaxGather queued buffers: fewer syscalls
+            // and fewer wake-ups of the receiver than a send(2) per buffer.
+            iovec iov[kMaxGather];
+            int count = 0;
+            iov[count++] = {const_cast<char *>(at), size_t(left)};
+            for (auto it = m_writeQueue.begin() + 1; it != m_writeQueue.end() && count < kMaxGather; ++it)
+                iov[count++] = {const_cast<char *>(it->constData()), size_t(it->size())};
+            msghdr msg = {};
+            msg.msg_iov = iov;
+            msg.msg_iovlen = size_t(count);
+            n = ::sendmsg(m_fd, &msg, MSG_NOSIGNAL);
             if (n < 0) {
                 if (errno == EINTR)
                     continue;
@@ -492,9 +504,16 @@ qint64 TlsSocket::writeOut(bool report)
             n = r;
         }
         written += n;
-        m_writePos += qsizetype(n);
         m_writeSize -= n;
-        if (m_writePos == front.size()) {
+        // Retire every buffer the write covered (a gathered send spans several).
+        qint64 consumed = n;
+        while (consumed > 0 && !m_writeQueue.empty()) {
+            const qint64 inFront = m_writeQueue.front().size() - m_writePos;
+            if (consumed < inFront) {
+                m_writePos += qsizetype(consumed);
+                break;
+            }
+            consumed -= inFront;
             detail::ChunkQueue::recycle(std::move(m_writeQueue.front()));
             m_writeQueue.pop_front();
             m_writePos = 0;

@@ -1,7 +1,13 @@
 // bench_relay: the relay (`wslens capture`, recording to a session file) against
 // a direct connection and `socat -b 262144`, in one run.
 //
-//   bench_relay [--quick] [--wslens PATH] [--connections N,N]
+//   bench_relay [--quick] [--wslens PATH] [--connections N,N] [--repeat N] [--seconds S]
+//               [--sizes 100,1024,65536] [--paths direct,socat,engine,engine+rec,relay]
+//               [--no-latency] [--rounds N]
+//
+// --repeat N measures every path N times per payload, interleaved (round
+// robin), and prints medians; relay vs socat is the median of the per-round
+// ratios (the machine's speed drifts between rounds, less within one).
 //
 // Processes: this one is the client (blocking/epoll sockets, no Qt event loop);
 // a child copy of it (`--server`) is the WebSocket server (epoll, one thread);
@@ -313,6 +319,7 @@ QByteArray maskedFrames(int payloadSize, long long totalBytesWanted, int *frames
 struct Throughput
 {
     double framesPerSec = 0, mbPerSec = 0;
+    double bytes = 0; // measured run plus calibration
     bool ok = false;
 };
 
@@ -347,7 +354,9 @@ Throughput measureThroughput(quint16 port, int payloadSize, double seconds)
     if (!calibration.ok)
         return calibration;
     const long long blocks = std::max(4LL, (long long)(seconds * calibration.mbPerSec * 1e6 / double(block.size())));
-    return sendBlocks(port, block, perBlock, blocks);
+    Throughput t = sendBlocks(port, block, perBlock, blocks);
+    t.bytes = double(blocks + 4) * double(block.size());
+    return t;
 }
 
 struct Latency
@@ -387,6 +396,20 @@ Latency measureRtt(quint16 port, int payloadSize, int rounds)
     l.p99 = us[us.size() * 99 / 100];
     l.ok = true;
     return l;
+}
+
+// CPU seconds (user + system) a process has used so far, from /proc/PID/stat.
+double cpuSeconds(qint64 pid)
+{
+    QFile f(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!f.open(QIODevice::ReadOnly))
+        return 0;
+    const QByteArray stat = f.readAll();
+    const QList<QByteArray> fields = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
+    if (fields.size() < 13)
+        return 0;
+    static const double ticks = double(sysconf(_SC_CLK_TCK));
+    return double(fields.at(11).toLongLong() + fields.at(12).toLongLong()) / ticks; // utime, stime
 }
 
 long rssKiB(qint64 pid)
@@ -586,6 +609,8 @@ int main(int argc, char **argv)
 
     std::printf("concurrent connections through the relay (idle WebSockets):\n");
     for (const int n : connectionCounts) {
+        if (n <= 0)
+            continue; // --connections 0: skip
         const Concurrency c = measureConcurrency(relay.port, n, relay.process.processId());
         std::printf("%6d requested: %6d open in %.2f s; relay RSS %ld -> %ld KiB (%.1f KiB per connection)\n", n,
                     c.opened, c.seconds, c.rssBeforeKiB, c.rssAfterKiB,
@@ -609,45 +634,119 @@ int main(int argc, char **argv)
     const Target targets[] = {{"direct", server.port},       {"socat", socatPort},
                               {"engine", bare.listenPort()}, {"engine+rec", discarding.listenPort()},
                               {"relay", relay.port}};
-    const double seconds = quick ? 0.5 : 2.0;
+    double seconds = quick ? 0.5 : 2.0;
+    if (const qsizetype i = args.indexOf(QStringLiteral("--seconds")); i > 0 && i + 1 < args.size())
+        seconds = args.at(i + 1).toDouble();
+    int repeat = 1;
+    if (const qsizetype i = args.indexOf(QStringLiteral("--repeat")); i > 0 && i + 1 < args.size())
+        repeat = std::max(1, args.at(i + 1).toInt());
+    QList<int> sizes = {100, 1024, 65536};
+    if (const qsizetype i = args.indexOf(QStringLiteral("--sizes")); i > 0 && i + 1 < args.size()) {
+        sizes.clear();
+        for (const QString &v : args.at(i + 1).split(QLatin1Char(',')))
+            sizes << v.toInt();
+    }
+    QStringList only; // --paths socat,relay: measure these paths only
+    if (const qsizetype i = args.indexOf(QStringLiteral("--paths")); i > 0 && i + 1 < args.size())
+        only = args.at(i + 1).split(QLatin1Char(','));
+    const bool latency = !args.contains(QStringLiteral("--no-latency"));
+    int rounds = quick ? 2000 : 20000;
+    if (const qsizetype i = args.indexOf(QStringLiteral("--rounds")); i > 0 && i + 1 < args.size())
+        rounds = args.at(i + 1).toInt();
+    const auto wanted = [&](const Target &t) {
+        if (!std::strcmp(t.name, "socat") && !socatOk)
+            return false;
+        return only.isEmpty() || only.contains(QLatin1String(t.name));
+    };
+    const auto median = [](std::vector<double> v) {
+        if (v.empty())
+            return 0.0;
+        std::sort(v.begin(), v.end());
+        return v[v.size() / 2];
+    };
+
     std::printf("bench_relay: relay = wslens capture (reverse proxy, recording to a session file); "
                 "socat -b 262144; server = epoll sink/echo\n\n");
     std::printf("paths: direct = no relay; engine = relay engine in-process, no capture; engine+rec = same,\n"
-                "records built and dropped; relay = wslens capture writing the session file\n\n");
-    std::printf("%-10s %10s %16s %12s\n", "payload", "path", "frames/s", "MB/s");
-    double socat64 = 0, relay64 = 0, relay100 = 0;
-    for (const int size : {100, 1024, 65536}) {
+                "records built and dropped; relay = wslens capture writing the session file\n");
+    if (repeat > 1)
+        std::printf("each payload: %d rounds, every path once per round (interleaved); medians below\n", repeat);
+    std::printf("\n%-10s %10s %16s %12s\n", "payload", "path", "frames/s", "MB/s");
+    double relay100 = 0;
+    std::vector<double> relayToSocat64; // per round, same minute
+    std::unordered_map<int, std::vector<double>> cpuPerGb; // wslens capture's CPU seconds per GB
+    for (const int size : sizes) {
+        std::unordered_map<std::string, std::vector<double>> mb, fps;
+        for (int round = 0; round < repeat; ++round) {
+            double socatRound = 0, relayRound = 0;
+            for (const Target &t : targets) {
+                if (!wanted(t))
+                    continue;
+                const bool isRelay = !std::strcmp(t.name, "relay");
+                const double cpuBefore = isRelay ? cpuSeconds(relay.process.processId()) : 0;
+                const Throughput r = measureThroughput(t.port, size, seconds);
+                if (isRelay && r.ok && r.mbPerSec > 0) // CPU of wslens capture per GB relayed (calibration included)
+                    cpuPerGb[size].push_back((cpuSeconds(relay.process.processId()) - cpuBefore)
+                                             / (r.bytes / 1e9));
+                if (repeat == 1)
+                    std::printf("%-10d %12s %16.0f %12.1f%s\n", size, t.name, r.framesPerSec, r.mbPerSec,
+                                r.ok ? "" : "  (failed)");
+                std::fflush(stdout);
+                if (!r.ok)
+                    continue;
+                mb[t.name].push_back(r.mbPerSec);
+                fps[t.name].push_back(r.framesPerSec);
+                if (!std::strcmp(t.name, "socat"))
+                    socatRound = r.mbPerSec;
+                if (!std::strcmp(t.name, "relay"))
+                    relayRound = r.mbPerSec;
+            }
+            if (size == 65536 && socatRound > 0 && relayRound > 0)
+                relayToSocat64.push_back(relayRound / socatRound);
+        }
         for (const Target &t : targets) {
-            if (!std::strcmp(t.name, "socat") && !socatOk)
+            if (!wanted(t) || !mb.count(t.name))
                 continue;
-            const Throughput r = measureThroughput(t.port, size, seconds);
-            std::printf("%-10d %12s %16.0f %12.1f%s\n", size, t.name, r.framesPerSec, r.mbPerSec, r.ok ? "" : "  (failed)");
-            std::fflush(stdout);
-            if (size == 65536 && !std::strcmp(t.name, "socat"))
-                socat64 = r.mbPerSec;
-            if (size == 65536 && !std::strcmp(t.name, "relay"))
-                relay64 = r.mbPerSec;
+            if (repeat > 1) {
+                std::vector<double> v = mb[t.name];
+                std::sort(v.begin(), v.end());
+                std::printf("%-10d %12s %16.0f %12.1f   (MB/s min %.0f, max %.0f)\n", size, t.name, median(fps[t.name]),
+                            median(mb[t.name]), v.front(), v.back());
+            }
             if (size == 100 && !std::strcmp(t.name, "relay"))
-                relay100 = r.framesPerSec;
+                relay100 = median(fps[t.name]);
         }
     }
-    std::printf("\nrelay at 100 B: %.2f M frames/s captured (target >= 1 M)\n", relay100 / 1e6);
-    if (socat64 > 0)
-        std::printf("relay at 64 KiB: %.0f%% of socat's bytes/s (target >= 70%%)\n", 100.0 * relay64 / socat64);
-
-    std::printf("\nround trip, 1 KiB binary message, %d rounds:\n", quick ? 2000 : 20000);
-    double directP50 = 0;
-    for (const Target &t : targets) {
-        if (!std::strcmp(t.name, "socat") && !socatOk)
-            continue;
-        const Latency l = measureRtt(t.port, 1024, quick ? 2000 : 20000);
-        if (!std::strcmp(t.name, "direct"))
-            directP50 = l.p50;
-        std::printf("%12s  p50 %7.1f us  p99 %7.1f us%s", t.name, l.p50, l.p99, l.ok ? "" : "  (failed)");
-        if (std::strcmp(t.name, "direct"))
-            std::printf("  added p50 %.1f us", l.p50 - directP50);
+    for (const int size : sizes)
+        if (cpuPerGb.count(size))
+            std::printf("wslens capture CPU at %d B: %.2f s per GB relayed (median; user + system, all threads)\n", size,
+                        median(cpuPerGb[size]));
+    if (relay100 > 0)
+        std::printf("\nrelay at 100 B: %.2f M frames/s captured (target >= 1 M)\n", relay100 / 1e6);
+    if (!relayToSocat64.empty()) {
+        std::vector<double> v = relayToSocat64;
+        std::sort(v.begin(), v.end());
+        std::printf("relay at 64 KiB: %.0f%% of socat's bytes/s (target >= 70%%)", 100.0 * median(v));
+        if (v.size() > 1)
+            std::printf(", median of %zu rounds (%.0f-%.0f%%)", v.size(), 100.0 * v.front(), 100.0 * v.back());
         std::printf("\n");
-        std::fflush(stdout);
+    }
+
+    if (latency) {
+        std::printf("\nround trip, 1 KiB binary message, %d rounds:\n", rounds);
+        double directP50 = 0;
+        for (const Target &t : targets) {
+            if (!wanted(t) && std::strcmp(t.name, "direct"))
+                continue;
+            const Latency l = measureRtt(t.port, 1024, rounds);
+            if (!std::strcmp(t.name, "direct"))
+                directP50 = l.p50;
+            std::printf("%12s  p50 %7.1f us  p99 %7.1f us%s", t.name, l.p50, l.p99, l.ok ? "" : "  (failed)");
+            if (std::strcmp(t.name, "direct"))
+                std::printf("  added p50 %.1f us", l.p50 - directP50);
+            std::printf("\n");
+            std::fflush(stdout);
+        }
     }
 
     const QByteArray relayOut = relay.stop();

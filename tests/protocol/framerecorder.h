@@ -53,6 +53,22 @@ public:
     bool orderError = false; // an event arrived out of the documented order
     // Pointers of payload pieces (to check zero-copy delivery).
     QList<const char *> piecePointers;
+    // true: offer payloadDestination() (the parser unmasks straight into the
+    // recorded payload) as a sink keeping payloads does.
+    bool inPlace = false;
+    int inPlacePieces = 0;
+    const char *offered = nullptr;
+
+    char *payloadDestination(std::size_t size) override
+    {
+        if (!inPlace || frames.isEmpty() || frames.last().ended)
+            return nullptr;
+        QByteArray &p = frames.last().payload;
+        const qsizetype at = p.size();
+        p.resize(at + qsizetype(size));
+        offered = p.data() + at;
+        return p.data() + at;
+    }
 
     void frameHeader(const FrameHeader &header) override
     {
@@ -69,7 +85,14 @@ public:
             return;
         }
         piecePointers.append(data);
-        frames.last().payload.append(data, qsizetype(size));
+        if (data != offered) {
+            if (offered)
+                orderError = true; // an offered destination must be used by the next piece
+            frames.last().payload.append(data, qsizetype(size));
+        } else {
+            ++inPlacePieces;
+        }
+        offered = nullptr;
         ++frames.last().pieces;
     }
     void frameEnd() override
@@ -108,10 +131,11 @@ public:
 
 // Parses stream with the given chunk sizes (cycled; 0 = all at once).
 inline FrameRecorder parseChunked(const ParserOptions &options, const QByteArray &stream,
-                                  const QList<int> &chunks = {})
+                                  const QList<int> &chunks = {}, bool inPlace = false)
 {
     FrameParser parser(options);
     FrameRecorder rec;
+    rec.inPlace = inPlace;
     if (chunks.isEmpty()) {
         parser.feed(stream.constData(), std::size_t(stream.size()), rec);
         return rec;

@@ -249,7 +249,16 @@ void TestFrameParser::chunkingIndependent()
         const FrameRecorder random = parseChunked(o, stream, chunks);
         QVERIFY(!random.orderError);
         QVERIFY2(random.frames == whole.frames, qPrintable(random.dump()));
+        // A sink offering its own buffer (payloadDestination) records the same.
+        const FrameRecorder inPlace = parseChunked(o, stream, chunks, true);
+        QVERIFY(!inPlace.orderError);
+        QVERIFY2(inPlace.frames == whole.frames, qPrintable(inPlace.dump()));
+        QCOMPARE(inPlace.inPlacePieces > 0, masked); // only masked payloads are unmasked into it
     }
+    const FrameRecorder inPlaceWhole = parseChunked(o, stream, {}, true);
+    QVERIFY2(inPlaceWhole.frames == whole.frames, qPrintable(inPlaceWhole.dump()));
+    const FrameRecorder inPlaceBytes = parseChunked(o, stream, {1}, true);
+    QVERIFY2(inPlaceBytes.frames == whole.frames, qPrintable(inPlaceBytes.dump()));
 }
 
 void TestFrameParser::unmaskedPayloadIsZeroCopy()

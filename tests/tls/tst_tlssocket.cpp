@@ -278,17 +278,42 @@ private Q_SLOTS:
             QVERIFY2(maxBuffered <= readLimit, qPrintable(QString::number(maxBuffered)));
     }
 
+    void backPressure_data()
+    {
+        QTest::addColumn<bool>("tls");
+        QTest::addColumn<int>("pieces"); // the data goes in as this many writes
+        QTest::newRow("tls, one write") << true << 1;
+        QTest::newRow("plain, one write") << false << 1;
+        // Plain writes are gathered (sendmsg over up to 16 queued buffers), and
+        // the kernel takes a partial gather anywhere inside a buffer.
+        QTest::newRow("plain, 3000 uneven writes") << false << 3000;
+    }
     // A reader that stops reading slows the writer down instead of buffering everything.
     void backPressure()
     {
+        QFETCH(bool, tls);
+        QFETCH(int, pieces);
         FdServer listener;
         std::unique_ptr<TlsSocket> client;
         std::unique_ptr<TlsSocket> server;
         QVERIFY(leanPair(listener, client, server));
-        QVERIFY(encryptPair(*client, *server));
+        if (tls)
+            QVERIFY(encryptPair(*client, *server));
         server->setReadBufferSize(65536);
         const QByteArray data = randomBytes(48 * 1024 * 1024);
-        client->write(data);
+        if (pieces == 1) {
+            client->write(data);
+        } else {
+            // Sizes cycle through small (coalesced) and large (queued by reference) writes.
+            const qsizetype sizes[] = {1, 16385, 7, 65536 + 3, 40000, 3, 2 * 16384};
+            const qsizetype average = data.size() / pieces;
+            qsizetype at = 0;
+            for (int i = 0; at < data.size(); ++i) {
+                const qsizetype n = qMin(data.size() - at, sizes[i % 7] * average / 25000 + 1);
+                client->write(data.mid(at, n));
+                at += n;
+            }
+        }
         QTest::qWait(400);
         QVERIFY(server->bytesAvailable() > 0);
         QVERIFY(server->bytesAvailable() <= 65536);
