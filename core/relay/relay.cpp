@@ -124,6 +124,7 @@ bool Relay::start()
         if (!QMetaObject::invokeMethod(w, [w, fd] { w->adopt(fd); }, Qt::QueuedConnection))
             ::close(int(fd));
     });
+    connect(run->listener, &RelayListener::problem, this, &Relay::warning, Qt::QueuedConnection);
     run->listener->moveToThread(run->listenerThread.get());
     connect(run->listenerThread.get(), &QThread::finished, run->listener, &QObject::deleteLater);
     run->listenerThread->start();

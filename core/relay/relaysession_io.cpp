@@ -68,8 +68,8 @@ void RelaySession::attachWriter(bool clientSide)
 {
     tls::TlsSocket *s = clientSide ? m_client : m_upstream;
     auto &w = m_writer[clientSide ? 1 : 0];
-    if (!s || w)
-        return;
+    if (!s || w || s->bytesToWrite() > 0 || s->socketDescriptor() < 0)
+        return; // (bytes the socket still queues would be overtaken by the writer's)
     w = TcpWriter::duplicate(s->socketDescriptor());
     if (!w)
         return; // no descriptor left: Qt writes (no half-close on this side)

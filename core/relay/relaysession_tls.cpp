@@ -147,7 +147,10 @@ QString RelaySession::upstreamFailureMessage() const
         const QString reason = m_upstream->errorString(); // certificate errors in Qt's words, or the TLS error
         return QStringLiteral("upstream TLS handshake with %1 failed: %2").arg(where, reason);
     }
-    return QStringLiteral("could not connect to %1: %2").arg(where, m_upstream->errorString());
+    QString reason = m_upstream->errorString();
+    if (m_upstream->error() == QAbstractSocket::SocketResourceError)
+        reason += QStringLiteral(" (out of file descriptors? each relayed connection needs 2; raise 'ulimit -n')");
+    return QStringLiteral("could not connect to %1: %2").arg(where, reason);
 }
 
 } // namespace wslens::relay

@@ -25,5 +25,6 @@ list(APPEND WSLENS_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/relayworker.h
   ${CMAKE_CURRENT_LIST_DIR}/relayworker.cpp
   ${CMAKE_CURRENT_LIST_DIR}/relaylistener.h
+  ${CMAKE_CURRENT_LIST_DIR}/relaylistener.cpp
   ${CMAKE_CURRENT_LIST_DIR}/relay.h
   ${CMAKE_CURRENT_LIST_DIR}/relay.cpp)

@@ -22,6 +22,7 @@ private slots:
     void stopsAfterDuration();
     void usageErrors();
     void linesForHttpAndTunnels();
+    void survivesDescriptorLimit();
 };
 
 void TestCaptureCli::captureUntilSignal_data()
@@ -170,6 +171,65 @@ void TestCaptureCli::linesForHttpAndTunnels()
     p.process().terminate();
     QCOMPARE(p.waitForExit(10000), 0);
     QVERIFY(p.allStdout().contains("stopped: 0 connections"));
+}
+
+// Out of file descriptors (ulimit -n 40): the connections that do not fit get
+// a 502 or wait in the backlog, the relay says why, and once they close new
+// connections are relayed again (the listener does not stop for good).
+void TestCaptureCli::survivesDescriptorLimit()
+{
+    QWebSocketServer server(QStringLiteral("echo"), QWebSocketServer::NonSecureMode);
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+    connect(&server, &QWebSocketServer::newConnection, this, [&] {
+        while (QWebSocket *ws = server.nextPendingConnection()) {
+            ws->setParent(&server);
+            connect(ws, &QWebSocket::textMessageReceived, ws, [ws](const QString &m) { ws->sendTextMessage(m); });
+            connect(ws, &QWebSocket::disconnected, ws, &QObject::deleteLater);
+        }
+    });
+    QTemporaryDir dir;
+    ChildProcess p;
+    QVERIFY(p.start(QStringLiteral("/bin/sh"),
+                    {QStringLiteral("-c"), QStringLiteral("ulimit -n 40 && exec \"$0\" \"$@\""), wslensBinary(),
+                     QStringLiteral("capture"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                     QStringLiteral("--upstream"), QStringLiteral("ws://127.0.0.1:%1").arg(server.serverPort()),
+                     QStringLiteral("--save"), dir.filePath(QStringLiteral("limit.wslens"))}));
+    const quint16 port = portFromListeningLine(p.waitForLine("listening on"));
+    QVERIFY2(port, qPrintable(p.errorString()));
+
+    std::vector<std::unique_ptr<QWebSocket>> clients;
+    for (int i = 0; i < 40; ++i) {
+        clients.push_back(std::make_unique<QWebSocket>());
+        clients.back()->open(QUrl(QStringLiteral("ws://127.0.0.1:%1/many").arg(port)));
+    }
+    const auto connectedCount = [&] {
+        int n = 0;
+        for (const auto &c : clients)
+            n += c->state() == QAbstractSocket::ConnectedState;
+        return n;
+    };
+    QTest::qWait(2000);
+    const int connected = connectedCount();
+    QVERIFY2(connected > 0 && connected < 40, qPrintable(QString::number(connected)));
+    for (const auto &c : clients)
+        c->abort();
+    clients.clear();
+    QTest::qWait(300);
+
+    QWebSocket again;
+    QString echo;
+    connect(&again, &QWebSocket::textMessageReceived, this, [&](const QString &m) { echo = m; });
+    again.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/again").arg(port)));
+    QTRY_COMPARE_WITH_TIMEOUT(again.state(), QAbstractSocket::ConnectedState, 10000);
+    again.sendTextMessage(QStringLiteral("still relaying"));
+    QTRY_COMPARE_WITH_TIMEOUT(echo, QStringLiteral("still relaying"), 5000);
+    again.close();
+    QTRY_COMPARE_WITH_TIMEOUT(again.state(), QAbstractSocket::UnconnectedState, 5000);
+
+    p.process().terminate();
+    QCOMPARE(p.waitForExit(10000), 0);
+    const QByteArray out = p.allStdout() + p.allStderr();
+    QVERIFY2(out.contains("out of file descriptors"), out.right(3000).constData());
 }
 
 QTEST_GUILESS_MAIN(TestCaptureCli)
