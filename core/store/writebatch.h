@@ -24,12 +24,14 @@ class WriteBatch
 public:
     static constexpr size_t kBlockBytes = 4u * 1024 * 1024;
     static constexpr size_t kEntriesPerBlock = 65536;
-    // Frames whose byte strings add up to this are referenced, not copied.
-    // Not lower: with tens of MiB of the relay's 64 KiB payloads held until
-    // the writer is done, its allocator keeps handing out fresh pages (page
-    // faults), which cost more than copying into the warm blocks (measured
-    // with bench_relay: 64 KiB frames went 30-40% slower with a 4 KiB limit).
-    static constexpr size_t kExternalBytes = 1024 * 1024;
+    // Frames whose byte strings add up to this are referenced, not copied:
+    // the relay thread skips one copy of the payload (the writer copies it
+    // into its O_DIRECT staging anyway). This costs fresh pages (page faults)
+    // when the allocator hands freed heap back to the kernel, which wslens'
+    // main() prevents (mallopt); with that, 32 KiB beat 1 MiB at 64 KiB frames
+    // (bench_relay, A/B: 0.91-0.97 vs 0.98-1.01 CPU-s per GB, docs/PERFORMANCE.md).
+    // Not lower: small records are cheaper to copy into the warm blocks.
+    static constexpr size_t kExternalBytes = 32 * 1024;
     static constexpr size_t kKeptBlocks = 4;        // always reused after a write
     static constexpr size_t kKeptEntryBlocks = 2;
     static constexpr size_t kMaxKeptBlocks = 20;    // kept while bursts come (the backlog cap is 64 MiB)

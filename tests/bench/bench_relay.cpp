@@ -3,7 +3,7 @@
 //
 //   bench_relay [--quick] [--wslens PATH] [--connections N,N] [--repeat N] [--seconds S]
 //               [--sizes 100,1024,65536] [--paths direct,socat,engine,engine+rec,relay]
-//               [--no-latency] [--rounds N]
+//               [--no-latency] [--rounds N]    (--sizes 0 / --connections 0: skip those parts)
 //
 // --repeat N measures every path N times per payload, interleaved (round
 // robin), and prints medians; relay vs socat is the median of the per-round
@@ -644,7 +644,8 @@ int main(int argc, char **argv)
     if (const qsizetype i = args.indexOf(QStringLiteral("--sizes")); i > 0 && i + 1 < args.size()) {
         sizes.clear();
         for (const QString &v : args.at(i + 1).split(QLatin1Char(',')))
-            sizes << v.toInt();
+            if (v.toInt() > 0)
+                sizes << v.toInt(); // --sizes 0: no throughput runs
     }
     QStringList only; // --paths socat,relay: measure these paths only
     if (const qsizetype i = args.indexOf(QStringLiteral("--paths")); i > 0 && i + 1 < args.size())
