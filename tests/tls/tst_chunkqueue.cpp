@@ -89,6 +89,39 @@ private Q_SLOTS:
         QCOMPARE(q.readAll(), data.left(10));
     }
 
+    void prependComesFirst_data()
+    {
+        QTest::addColumn<qsizetype>("consumedFirst"); // bytes read before the prepend (offset into a chunk)
+        QTest::addColumn<qsizetype>("buffered");      // bytes in the queue
+        QTest::newRow("empty queue") << qsizetype(0) << qsizetype(0);
+        QTest::newRow("whole chunk") << qsizetype(0) << qsizetype(1000);
+        QTest::newRow("after a partial read") << qsizetype(300) << qsizetype(1000);
+        QTest::newRow("several chunks, partial read") << qsizetype(70000) << qsizetype(3 * ChunkQueue::kChunkSize + 9);
+    }
+    // What a relay session gives back (a ClientHello read with the CONNECT request)
+    // is read first, then the rest in order; appending afterwards still works.
+    void prependComesFirst()
+    {
+        QFETCH(qsizetype, consumedFirst);
+        QFETCH(qsizetype, buffered);
+        const QByteArray data = pattern(buffered, 5);
+        ChunkQueue q;
+        fill(q, data, 9000);
+        QCOMPARE(q.skip(consumedFirst), qint64(qMin(consumedFirst, buffered)));
+        const QByteArray back = pattern(517, 9);
+        q.prepend(back);
+        QCOMPARE(q.size(), qint64(back.size() + buffered - qMin(consumedFirst, buffered)));
+        QByteArray head(600, '\0');
+        const qint64 peeked = q.peek(head.data(), 600);
+        QCOMPARE(head.left(qsizetype(qMin<qint64>(peeked, back.size()))), back.left(qsizetype(qMin<qint64>(peeked, back.size()))));
+        const QByteArray more = pattern(100, 11);
+        fill(q, more, 100);
+        QByteArray got;
+        while (q.size() > 0)
+            got += q.read(4096);
+        QCOMPARE(got, back + data.mid(qMin(consumedFirst, buffered)) + more);
+    }
+
     void wholeChunkIsHandedOverAndReused()
     {
         ChunkQueue q;
