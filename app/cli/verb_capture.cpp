@@ -33,7 +33,8 @@ const char CaptureUsage[] =
     "local CA (see 'wslens ca'; browsers must trust it, docs/TLS.md).\n\n"
     "Options:\n"
     "  --listen ADDR:PORT   where to listen (default 127.0.0.1:8080; port 0 picks a free one)\n"
-    "  --upstream URL       reverse-proxy mode: forward every connection to URL (ws:// or wss://host:port)\n"
+    "  --upstream URL       reverse-proxy mode: forward every connection to URL (ws:// or wss://host:port);\n"
+    "                       the client's path is kept, a client asking for / gets URL's own path\n"
     "  --ca-dir DIR         folder of the interception CA (default: the app data folder)\n"
     "  --upstream-ca FILE   also trust the CA certificate(s) in FILE (PEM or DER) for servers\n"
     "  --insecure-upstream  do not verify server certificates (recorded on each connection)\n"
@@ -219,6 +220,9 @@ int runCapture(const QStringList &arguments)
                                  "'wslens ca export' writes it for browsers to trust)\n", qPrintable(ca->directory()));
         }
         config.certificateAuthority = std::move(ca);
+    } else if (config.mode == relay::RelayMode::ExplicitProxy && config.tunnelPolicy == relay::TunnelPolicy::Forward) {
+        std::fprintf(stderr, "wslens capture: TLS tunnels (wss://, https://) are forwarded untouched, not recorded "
+                             "(--no-tls-intercept)\n");
     }
 
     intercept::Interceptor interceptor;
