@@ -9,7 +9,9 @@
 #include <cstdio>
 #include <cstring>
 
+#ifdef __GLIBC__
 #include <malloc.h>
+#endif
 
 namespace {
 
@@ -42,8 +44,10 @@ int main(int argc, char **argv)
     // to the kernel after each burst and large payloads are mmap()ed one by one,
     // so the next frames fault in fresh zeroed pages (~4% of the relay's CPU at
     // 64 KiB frames, docs/PERFORMANCE.md). Keep freed memory for reuse instead.
+#ifdef __GLIBC__
     mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
     mallopt(M_TRIM_THRESHOLD, 128 * 1024 * 1024);
+#endif
     if (argc > 1) {
         const char *first = argv[1];
         if (!std::strcmp(first, "--version") || !std::strcmp(first, "-v")) {

@@ -51,6 +51,10 @@ QString HostPatternList::check(const QString &pattern)
     const QString t = pattern.trimmed();
     if (t.isEmpty())
         return QStringLiteral("empty pattern");
+    const QString host = normalizedHost(t);
+    if (host.isEmpty() || (host.count(QLatin1Char('*')) == host.size() && host.size() != t.size()))
+        return QStringLiteral("'%1': ports are not matched, only host names; use e.g. *.example.com or '*' for "
+                              "every host").arg(pattern);
     if (t.size() > 253)
         return QStringLiteral("pattern longer than 253 characters");
     for (const QChar c : t) {

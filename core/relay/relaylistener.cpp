@@ -34,7 +34,7 @@ void RelayListener::onAcceptError(QAbstractSocket::SocketError error)
                                       "connections wait until others close; raise the limit with 'ulimit -n'")
                            .arg(qulonglong(limit.rlim_cur)));
     } else {
-        Q_EMIT problem(QStringLiteral("accepting a connection failed: %1 (retrying)").arg(errorString()));
+        Q_EMIT problem(QStringLiteral("accepting a connection failed (socket error %1); retrying").arg(int(error)));
     }
 }
 

@@ -67,7 +67,7 @@ RelaySession::RelaySession(qintptr descriptor, std::shared_ptr<const SessionCont
                                       .arg(QString::fromLatin1(authorityString(m_upHost, m_upPort, 0)),
                                            m_upTcpConnected ? QStringLiteral("in the TLS handshake")
                                                             : QStringLiteral("connecting"))
-                                      .arg(m_ctx->config.connectTimeoutMs / 1000.0));
+                                      .arg(m_timer.interval() / 1000.0));
         } else if (m_clientState == ClientState::ClientHello || m_clientState == ClientState::TlsHandshake) {
             if (m_recordOpen && m_closeDetail.isEmpty())
                 m_closeDetail = QStringLiteral("timed out in the TLS handshake with the client");

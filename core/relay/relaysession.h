@@ -185,9 +185,9 @@ private:
 
     // TLS
     bool m_tlsListener = false;    // reverse mode: the client speaks TLS first
-    bool m_helloSniffed = false;
+    bool m_helloSniffed = false;   // the first tunnel bytes were not a ClientHello
     bool m_rawTunnel = false;      // bytes are forwarded untouched (not HTTP, not intercepted)
-    qint64 m_forwarded[2] = {0, 0}; // bytes forwarded: [0] client to server, [1] server to client   // the first tunnel bytes were not a ClientHello
+    qint64 m_forwarded[2] = {0, 0}; // bytes handed on: [0] client to server, [1] server to client
     bool m_clientTls = false;      // the client side is (being) encrypted by us
     bool m_upTls = false;          // the server side is (to be) TLS
     bool m_upTcpConnected = false; // the server socket got past TCP connect

@@ -118,6 +118,8 @@ bool RelaySession::handleRequestHead(HttpHead head)
             m_info.url = QString::fromLatin1(head.target);
             m_connectAuthority = head.target;
             m_request = head;
+            m_requestIsUpgrade = false;
+            attachWriter(true); // after a refused upgrade on this connection: half-close again
             m_clientState = ClientState::Idle;
             connectUpstream(host, port);
             return false; // the tunnel starts when the upstream connects
@@ -139,8 +141,15 @@ bool RelaySession::handleRequestHead(HttpHead head)
         head.target = pathAndQuery(url);
         // RFC 9112 3.2.2: a proxy replaces Host with the absolute-form target's authority.
         const QByteArray authority = authorityString(host, port, 80);
-        if (head.header("Host") != authority)
-            head.setHeader("Host", authority);
+        bool firstHost = true; // keep the first Host (in its place), drop any others
+        head.headers.removeIf([&firstHost](const QPair<QByteArray, QByteArray> &h) {
+            if (h.first.compare("Host", Qt::CaseInsensitive) != 0)
+                return false;
+            const bool drop = !firstHost;
+            firstHost = false;
+            return drop;
+        });
+        head.setHeader("Host", authority);
     } else {
         host = m_fixedHost;
         port = m_fixedPort;

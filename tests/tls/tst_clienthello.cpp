@@ -53,6 +53,8 @@ private slots:
     void corruptLengthsNeverCrash();
     void globs_data();
     void globs();
+    void patternCheck_data();
+    void patternCheck();
 };
 
 void TestClientHello::realHello_data()
@@ -151,6 +153,31 @@ void TestClientHello::globs()
     QFETCH(QString, host);
     QFETCH(bool, matches);
     QCOMPARE(relay::HostPatternList(patterns).matches(host), matches);
+}
+
+void TestClientHello::patternCheck_data()
+{
+    QTest::addColumn<QString>("pattern");
+    QTest::addColumn<QString>("problem"); // part of the message, "" = usable
+    QTest::newRow("glob") << QStringLiteral("*.example.com") << QString();
+    QTest::newRow("every host") << QStringLiteral("*") << QString();
+    QTest::newRow("host with port") << QStringLiteral("example.com:443") << QString();
+    QTest::newRow("ipv6") << QStringLiteral("[::1]") << QString();
+    QTest::newRow("only a port") << QStringLiteral("*:443") << QStringLiteral("ports are not matched");
+    QTest::newRow("bracketed star") << QStringLiteral("[*]") << QStringLiteral("ports are not matched");
+    QTest::newRow("empty") << QStringLiteral("  ") << QStringLiteral("empty pattern");
+    QTest::newRow("space inside") << QStringLiteral("a b") << QStringLiteral("not a host pattern");
+}
+
+void TestClientHello::patternCheck()
+{
+    QFETCH(QString, pattern);
+    QFETCH(QString, problem);
+    const QString got = relay::HostPatternList::check(pattern);
+    if (problem.isEmpty())
+        QVERIFY2(got.isEmpty(), qPrintable(got));
+    else
+        QVERIFY2(got.contains(problem), qPrintable(got));
 }
 
 QTEST_GUILESS_MAIN(TestClientHello)
