@@ -178,6 +178,12 @@ void TestCaptureCli::linesForHttpAndTunnels()
 // connections are relayed again (the listener does not stop for good).
 void TestCaptureCli::survivesDescriptorLimit()
 {
+#if defined(__SANITIZE_ADDRESS__)
+    // UBSan's vptr check opens a pipe to probe memory; with no descriptor left
+    // it reports a false "invalid vptr" and stops the process (valgrind finds
+    // nothing on the same run). The Release suite runs this case.
+    QSKIP("the sanitizer runtime itself needs free descriptors");
+#endif
     QWebSocketServer server(QStringLiteral("echo"), QWebSocketServer::NonSecureMode);
     QVERIFY(server.listen(QHostAddress::LocalHost, 0));
     connect(&server, &QWebSocketServer::newConnection, this, [&] {
