@@ -13,6 +13,7 @@
 #include "detail/framedetailview.h"
 #include "intercept/interceptor.h"
 #include "relay/relaysettingsdialog.h"
+#include "relay/relaytrafficlabel.h"
 #include "filter/filterrunner.h"
 #include "models/connectionmodel.h"
 #include "models/timelinemodel.h"
@@ -97,6 +98,9 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_demo, &DemoRunner::finished, this, [this] { statusBar()->showMessage(tr("Demo finished"), 3000); });
     connect(m_relay, &RelayControl::stateChanged, this, &MainWindow::updateRelayUi);
     connect(m_relay, &RelayControl::caNotice, this, [this](const QString &text) { statusBar()->showMessage(text, 60000); });
+    connect(m_relay, &RelayControl::warning, this, [this](const QString &text) {
+        statusBar()->showMessage(tr("Relay: %1").arg(text), 15000);
+    });
 
     createActions();
     createMenus();
@@ -463,7 +467,10 @@ void MainWindow::createStatusBar()
     m_framesLabel = label("statusFrames");
     m_rateLabel = label("statusRate");
     m_fileLabel = label("statusFile");
+    m_trafficLabel = new RelayTrafficLabel(this);
+    connect(m_relay, &RelayControl::traffic, m_trafficLabel, &RelayTrafficLabel::addLine);
     statusBar()->addWidget(m_relayLabel);
+    statusBar()->addWidget(m_trafficLabel);
     statusBar()->addWidget(m_connectionsLabel);
     statusBar()->addWidget(m_framesLabel);
     statusBar()->addWidget(m_rateLabel);
@@ -812,6 +819,7 @@ void MainWindow::startRelay()
     CaptureSink *sink = liveSink(); // live traffic goes to the live capture
     if (!sink)
         return;
+    m_trafficLabel->reset();
     m_relay->start(s, sink);
     updateRelayUi();
 }

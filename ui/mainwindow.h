@@ -34,6 +34,7 @@ class DemoRunner;
 class MemoryCapture;
 class MockServerDialog;
 class ServerPanel;
+class RelayTrafficLabel;
 class StoreCapture;
 class TimelineModel;
 class TimelineView;
@@ -180,6 +181,7 @@ private:
     QLineEdit *m_addressField = nullptr;
 
     QLabel *m_relayLabel = nullptr;
+    RelayTrafficLabel *m_trafficLabel = nullptr;
     QLabel *m_connectionsLabel = nullptr;
     QLabel *m_rateLabel = nullptr;
     QLabel *m_fileLabel = nullptr;

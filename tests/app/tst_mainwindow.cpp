@@ -27,6 +27,8 @@
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QToolButton>
 #include <QTreeWidget>
@@ -48,6 +50,7 @@ private slots:
     void shortcutsExist();
     void layoutIsRemembered();
     void relayControlsCaptureLive();
+    void plainHttpShowsInStatusBar();
     void opensHar();
 
 private:
@@ -245,6 +248,47 @@ void TestMainWindow::relayControlsCaptureLive()
     window.action(QStringLiteral("actionStopRelay"))->trigger();
     QCOMPARE(state->text(), QStringLiteral("Relay stopped"));
     QVERIFY(listen->isEnabled());
+}
+
+// A browser's plain HTTP through the window's proxy has no connection row;
+// the status bar counts it (and names it in the tooltip), so the user can see
+// the browser really goes through the relay.
+void TestMainWindow::plainHttpShowsInStatusBar()
+{
+    QTcpServer http;
+    QVERIFY(http.listen(QHostAddress::LocalHost, 0));
+    connect(&http, &QTcpServer::newConnection, this, [&] {
+        QTcpSocket *s = http.nextPendingConnection();
+        s->setParent(&http);
+        connect(s, &QTcpSocket::readyRead, s, [s] { s->readAll(); s->write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"); });
+    });
+    MainWindow window;
+    window.show();
+    auto *traffic = window.findChild<QLabel *>(QStringLiteral("statusRelayTraffic"));
+    QVERIFY(traffic);
+    QVERIFY(!traffic->isVisibleTo(&window));
+    const quint16 proxyPort = startWindowRelay(window); // HTTP proxy
+    QVERIFY(proxyPort > 0);
+    const QByteArray authority = "127.0.0.1:" + QByteArray::number(http.serverPort());
+    for (int i = 0; i < 2; ++i) {
+        QTcpSocket client;
+        client.connectToHost(QHostAddress::LocalHost, proxyPort);
+        QVERIFY(client.waitForConnected(5000));
+        client.write("GET http://" + authority + "/page" + QByteArray::number(i) + " HTTP/1.1\r\nHost: " + authority
+                     + "\r\nConnection: close\r\n\r\n");
+        QByteArray got;
+        QTRY_VERIFY_WITH_TIMEOUT((got += client.readAll()).endsWith("ok"), 5000);
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(traffic->text(), QStringLiteral("HTTP 2 · tunnels 0"), 5000);
+    QVERIFY(traffic->isVisibleTo(&window));
+    QVERIFY2(traffic->toolTip().contains(QStringLiteral("http GET http://") + QString::fromLatin1(authority)
+                                         + QStringLiteral("/page1 from 127.0.0.1:")),
+             qPrintable(traffic->toolTip()));
+    QCOMPARE(window.connectionModel()->rowCount(), 0); // no WebSocket, no row
+    window.action(QStringLiteral("actionStopRelay"))->trigger();
+    QVERIFY(startWindowRelay(window) > 0); // a new run counts from zero
+    QVERIFY(!traffic->isVisibleTo(&window));
+    window.action(QStringLiteral("actionStopRelay"))->trigger();
 }
 
 void TestMainWindow::opensHar()

@@ -22,6 +22,11 @@ public:
             if (s == relay::Relay::State::Stopped && state() != State::Stopped)
                 setState(State::Stopped);
         });
+        connect(m_relay, &relay::Relay::traffic, this, &RelayControl::traffic);
+        connect(m_relay, &relay::Relay::warning, this, [this](const QString &text) {
+            if (!text.startsWith(QLatin1String("CA: "))) // CA news comes through caNotice
+                emit warning(text);
+        });
     }
 
     ~CoreRelayControl() override { m_relay->stop(); } // no CA callback after this

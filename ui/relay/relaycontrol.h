@@ -78,6 +78,10 @@ signals:
     // Something about the interception CA the user must know (a new CA was
     // made, or its key was readable by others), for the status bar.
     void caNotice(const QString &text);
+    // The relay's warnings while it runs (e.g. out of file descriptors).
+    void warning(const QString &text);
+    // A plain HTTP request answered or a tunnel forwarded untouched (Relay::traffic).
+    void traffic(const QString &line);
 
 protected:
     void setState(State state, quint16 port = 0, const QString &error = QString());
