@@ -141,22 +141,25 @@ void TestCaptureCli::linesForHttpAndTunnels()
     QVERIFY2(port, qPrintable(p.errorString()));
     const QByteArray authority = "127.0.0.1:" + QByteArray::number(server.serverPort());
 
+    // Sends `request` to the proxy; `reply` collects the answer until it ends with `ending`.
+    const auto ask = [port](QTcpSocket &s, const QByteArray &request, QByteArray &reply, const char *ending) {
+        s.connectToHost(QHostAddress::LocalHost, port);
+        if (!s.waitForConnected(3000))
+            return false;
+        s.write(request);
+        return QTest::qWaitFor([&] { return (reply += s.readAll()).endsWith(ending); }, 5000);
+    };
     QTcpSocket http;
-    http.connectToHost(QHostAddress::LocalHost, port);
-    QVERIFY(http.waitForConnected(3000));
-    http.write("GET http://" + authority + "/page HTTP/1.1\r\nHost: " + authority + "\r\nConnection: close\r\n\r\n");
     QByteArray got;
-    QTRY_VERIFY_WITH_TIMEOUT((got += http.readAll()).endsWith("hi"), 5000);
+    QVERIFY(ask(http, "GET http://" + authority + "/page HTTP/1.1\r\nHost: " + authority + "\r\nConnection: close\r\n\r\n",
+                got, "hi"));
     QVERIFY2(got.startsWith("HTTP/1.1 200 OK"), got.constData());
     bool seen = false;
     QTRY_VERIFY_WITH_TIMEOUT(seen || (seen = !p.waitForLine("http GET http://" + authority + "/page from 127.0.0.1:", 20).isEmpty()), 5000);
 
     QTcpSocket tunnel;
-    tunnel.connectToHost(QHostAddress::LocalHost, port);
-    QVERIFY(tunnel.waitForConnected(3000));
-    tunnel.write("CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n\r\n");
     QByteArray head;
-    QTRY_VERIFY_WITH_TIMEOUT((head += tunnel.readAll()).endsWith("\r\n\r\n"), 5000);
+    QVERIFY(ask(tunnel, "CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n\r\n", head, "\r\n\r\n"));
     QVERIFY2(head.startsWith("HTTP/1.1 200"), head.constData());
     tunnel.write(QByteArray("\x00\x01 not http", 11));
     QByteArray echo;
